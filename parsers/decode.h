@@ -1,0 +1,92 @@
+// Internal interface of the parsers stage. An input's lines arrive in
+// scan.cpp; the envelope (journalctl short/ISO, syslog) is stripped in
+// envelope.cpp; the payload goes to the decoder of the program that wrote it
+// (containerd.cpp, kubelet.cpp) or, failing those, to pasted.cpp, which
+// recognises error texts copied out of tickets. Decoders push owning Events;
+// they never throw and never keep views into the line.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/record.h"
+
+namespace pullscan {
+
+/// What the envelope of a line said.
+struct Envelope {
+  std::string_view host;     // journal hostname
+  std::string_view ident;    // syslog identifier (containerd, kubelet, k3s...)
+  std::string_view payload;  // the message
+  int64_t time_ns = 0;
+  uint8_t time_flags = time_none;
+};
+
+/// Facts shared by every event decoded from one line.
+struct LineContext {
+  uint32_t input = 0;
+  uint64_t line_no = 0;
+  std::string_view raw;         // the whole line, for evidence
+  std::string_view node;        // from the envelope or the input (klog preamble)
+  int64_t env_time_ns = 0;      // the envelope's time
+  uint8_t env_time_flags = time_none;
+};
+
+/// Pairs of (naive local time, exact UTC time) seen on one line: a journal
+/// short prefix next to containerd's own timestamp. They reveal the year and
+/// the zone offset for every year-less line of the same input.
+struct TimeSample {
+  int64_t naive_local_ns;  // in kNaiveYear
+  int64_t utc_ns;
+};
+
+/// A fresh event with the line's shared facts filled in.
+Event make_event(const LineContext& ctx, EventKind kind, Source source);
+
+/// Strips a journalctl short/short-precise/short-iso/short-iso-precise or
+/// syslog prefix. False if the line has none.
+bool strip_journal(std::string_view line, Envelope& env);
+
+/// True if the line starts like a journalctl noise line (`-- Boot ...`, `-- No entries --`).
+bool is_journal_noise(std::string_view line);
+
+/// Decodes a containerd logrus text line (`time="..." level=... msg=...`).
+/// Returns true if the payload was containerd's (even if not about a pull).
+bool decode_containerd_text(std::string_view payload, const LineContext& ctx, std::vector<Event>& out,
+                            std::vector<TimeSample>& samples);
+
+/// Decodes a containerd logrus JSON line. Returns true if it was one.
+bool decode_containerd_json(std::string_view payload, const LineContext& ctx, std::vector<Event>& out,
+                            std::vector<TimeSample>& samples);
+
+/// Decodes a kubelet klog line (text or structured). Returns true if it had a klog header.
+/// `continuation` is set when the line opened a multi-line `key=<` value.
+bool decode_kubelet(std::string_view payload, const LineContext& ctx, std::vector<Event>& out,
+                    std::string& continuation);
+
+/// Finishes a multi-line klog value: `pending` is the line that opened it, `body`
+/// the joined value lines, `tail` the text after the closing ` >`.
+void finish_kubelet_multiline(const std::string& pending, const std::string& body, std::string_view tail,
+                              const LineContext& ctx, std::vector<Event>& out);
+
+/// Decodes an event's reason and message (from kubelet's own log of the
+/// event, an events file or a pasted table) into pull events of Source::event.
+void decode_event_message(std::string_view reason, std::string_view message, const LineContext& ctx,
+                          std::vector<Event>& out);
+
+/// Recognises pull errors in free text (ticket pastes, kubectl output, docker CLI).
+/// Returns true if an event was produced. Sets `open_ended` when the text ends
+/// in a way that suggests the message continues on the next line.
+bool decode_pasted(std::string_view text, const LineContext& ctx, std::vector<Event>& out, bool& open_ended);
+
+/// Masks bearer tokens, Authorization headers, URL passwords, docker config
+/// `auth` values and password/token parameters.
+std::string redact(std::string_view text);
+
+/// Routes a decoded failure/back-off message through the shared steps: image
+/// normalisation, pod identity, redaction.
+void set_message(Event& e, std::string_view message);
+
+}  // namespace pullscan

@@ -1,0 +1,100 @@
+// journalctl's short-family prefixes and classic syslog (formats.md §4, §7.1
+// J-short, J-iso, SYSLOG). Parsing is by position, no regex: this runs for
+// every candidate line.
+#include <cstring>
+
+#include "core/timeutil.h"
+#include "parsers/decode.h"
+
+namespace pullscan {
+namespace {
+
+bool digit(char c) { return c >= '0' && c <= '9'; }
+
+// Parses "HH:MM:SS[.frac]" at s[pos]; advances pos.
+bool clock_at(std::string_view s, size_t& pos, int64_t& ns_of_day) {
+  if (pos + 8 > s.size() || !digit(s[pos]) || !digit(s[pos + 1]) || s[pos + 2] != ':' || !digit(s[pos + 3]) ||
+      !digit(s[pos + 4]) || s[pos + 5] != ':' || !digit(s[pos + 6]) || !digit(s[pos + 7]))
+    return false;
+  int64_t h = (s[pos] - '0') * 10 + (s[pos + 1] - '0');
+  int64_t m = (s[pos + 3] - '0') * 10 + (s[pos + 4] - '0');
+  int64_t sec = (s[pos + 6] - '0') * 10 + (s[pos + 7] - '0');
+  if (h > 23 || m > 59 || sec > 60) return false;
+  pos += 8;
+  int64_t frac = 0;
+  if (pos < s.size() && s[pos] == '.') {
+    ++pos;
+    int64_t scale = 100000000;
+    while (pos < s.size() && digit(s[pos])) {
+      frac += (s[pos] - '0') * scale;
+      scale /= 10;
+      ++pos;
+    }
+  }
+  ns_of_day = (h * 3600 + m * 60 + sec) * 1000000000LL + frac;
+  return true;
+}
+
+// After the timestamp: " host ident[pid]: payload" (pid optional).
+bool host_ident(std::string_view s, size_t pos, Envelope& env) {
+  if (pos >= s.size() || s[pos] != ' ') return false;
+  ++pos;
+  size_t host_end = s.find(' ', pos);
+  if (host_end == std::string_view::npos || host_end == pos) return false;
+  size_t colon = s.find(": ", host_end + 1);
+  size_t end_of_ident_field = colon;
+  if (colon == std::string_view::npos) {
+    // A message that is empty after "ident[pid]:" still counts.
+    if (!s.empty() && s.back() == ':') end_of_ident_field = s.size() - 1;
+    else return false;
+  }
+  std::string_view field = s.substr(host_end + 1, end_of_ident_field - host_end - 1);
+  if (field.empty() || field.find(' ') != std::string_view::npos) return false;
+  size_t br = field.find('[');
+  env.host = s.substr(pos, host_end - pos);
+  env.ident = br == std::string_view::npos ? field : field.substr(0, br);
+  env.payload = colon == std::string_view::npos ? std::string_view() : s.substr(colon + 2);
+  return true;
+}
+
+}  // namespace
+
+bool strip_journal(std::string_view s, Envelope& env) {
+  if (s.size() < 16) return false;
+  size_t pos = 0;
+  int64_t tod = 0;
+  unsigned mon = month_from_abbrev(s.substr(0, 3));
+  if (mon && s[3] == ' ') {
+    // short / short-precise (zero-padded day) or syslog (space-padded day).
+    unsigned day;
+    if (digit(s[4]) && digit(s[5])) day = unsigned((s[4] - '0') * 10 + (s[5] - '0'));
+    else if (s[4] == ' ' && digit(s[5])) day = unsigned(s[5] - '0');
+    else return false;
+    if (s[6] != ' ' || day < 1 || day > 31) return false;
+    pos = 7;
+    if (!clock_at(s, pos, tod)) return false;
+    if (!host_ident(s, pos, env)) return false;
+    env.time_ns = civil_to_ns(kNaiveYear, mon, day, 0, 0, 0, 0) + tod;
+    env.time_flags = time_has_date;
+    return true;
+  }
+  if (digit(s[0]) && s.size() > 25 && s[4] == '-' && s[10] == 'T') {
+    // short-iso / short-iso-precise: offset as +0000 (systemd <= 254) or +00:00.
+    size_t sp = s.find(' ');
+    if (sp == std::string_view::npos || sp < 20) return false;
+    bool has_zone = false;
+    auto t = parse_iso8601(s.substr(0, sp), has_zone);
+    if (!t || !has_zone) return false;
+    if (!host_ident(s, sp, env)) return false;
+    env.time_ns = *t;
+    env.time_flags = time_has_date | time_has_year | time_has_zone;
+    return true;
+  }
+  return false;
+}
+
+bool is_journal_noise(std::string_view s) {
+  return s.substr(0, 3) == "-- " || s.substr(0, 7) == "Notice:" || s.substr(0, 8) == "Warning:";
+}
+
+}  // namespace pullscan

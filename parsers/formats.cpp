@@ -1,0 +1,59 @@
+// Format names and the sniffer. Sniffing looks at the first lines once per
+// input; decoding stays per line (scan.cpp), so a pasted mix of journal
+// lines, bare logs and kubectl output still decodes line by line.
+#include <algorithm>
+
+#include "core/text.h"
+#include "parsers/decode.h"
+#include "parsers/parser.h"
+
+namespace pullscan {
+
+std::span<const FormatDesc> formats() {
+  static const FormatDesc list[] = {
+      {"journal-short", "journalctl -o short / short-precise (no year; local time) and syslog files"},
+      {"journal-iso", "journalctl -o short-iso / short-iso-precise (+0000 and +00:00 offsets)"},
+      {"containerd", "containerd logrus text: time=\"...\" level=... msg=\"...\""},
+      {"containerd-json", "containerd logrus JSON ([debug] format = \"json\")"},
+      {"kubelet", "kubelet klog text and structured key=value lines (with --log-file preamble)"},
+      {"text", "anything else: pasted errors, kubectl describe/get events rows, docker CLI output"},
+  };
+  return list;
+}
+
+std::string sniff_format(std::string_view head) {
+  int journal_short = 0, journal_iso = 0, logrus = 0, logrus_json = 0, klog = 0, other = 0;
+  size_t pos = 0;
+  for (int n = 0; n < 64 && pos < head.size(); ++n) {
+    size_t nl = head.find('\n', pos);
+    std::string_view line = head.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+    pos = nl == std::string_view::npos ? head.size() : nl + 1;
+    line = trim(line);
+    if (line.empty() || is_journal_noise(line)) continue;
+    Envelope env;
+    if (strip_journal(line, env)) {
+      (env.time_flags & time_has_zone ? journal_iso : journal_short)++;
+    } else if (line.substr(0, 6) == "time=\"") {
+      logrus++;
+    } else if (line.front() == '{' && line.find("\"level\"") != std::string_view::npos) {
+      logrus_json++;
+    } else if (line.size() > 30 && std::string_view("IWEF").find(line[0]) != std::string_view::npos &&
+               line[5] == ' ' && line.find("] ") != std::string_view::npos) {
+      klog++;
+    } else if (line.substr(0, 20) == "Log file created at:" || line.substr(0, 19) == "Running on machine:" ||
+               line.substr(0, 7) == "Binary:" || line.substr(0, 16) == "Log line format:") {
+      klog++;
+    } else {
+      other++;
+    }
+  }
+  int best = std::max({journal_short, journal_iso, logrus, logrus_json, klog});
+  if (best == 0 || other > best) return "text";
+  if (best == journal_short) return "journal-short";
+  if (best == journal_iso) return "journal-iso";
+  if (best == logrus) return "containerd";
+  if (best == logrus_json) return "containerd-json";
+  return "kubelet";
+}
+
+}  // namespace pullscan

@@ -1,0 +1,62 @@
+// Public face of the parsers stage: scan one input (a BlockReader) into
+// Events, and afterwards give every year-less, zone-less time its year and
+// zone from what the whole input set revealed. The stage is a pure function
+// of its input lines plus the options; it keeps no lines, only Events.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/diag.h"
+#include "core/record.h"
+#include "input/line_source.h"
+
+namespace pullscan {
+
+/// A supported input format, as `pullscan formats` lists it.
+struct FormatDesc {
+  std::string_view name;
+  std::string_view description;
+};
+
+/// Every format the sniffer can report, in sniff priority order.
+std::span<const FormatDesc> formats();
+
+/// Guesses the format of an input from its first lines.
+std::string sniff_format(std::string_view head);
+
+/// Options of the parsers stage.
+struct ScanOptions {
+  std::string format = "auto";          // a name from formats(), or "auto"
+  std::optional<int> year;              // --year
+  std::optional<int64_t> utc_offset_s;  // --tz as an offset
+  ReadOptions read;
+};
+
+/// What scanning one input learned about its clock.
+struct InputClock {
+  std::vector<std::pair<int64_t, int64_t>> samples;  // (naive local ns, UTC ns)
+  int64_t mtime_ns = 0;
+  bool saw_exact_year = false;
+  int exact_year = 0;
+};
+
+/// Reads every line of `reader`, appending the pull events to `out`. Never throws.
+void scan_input(BlockReader& reader, uint32_t input_index, const ScanOptions& opt, Diagnostics& diag,
+                InputInfo& info, std::vector<Event>& out, InputClock& clock);
+
+/// Scans a text held in memory (explain, tests) as input `input_index`.
+void scan_text(std::string_view text, uint32_t input_index, const ScanOptions& opt, Diagnostics& diag,
+               InputInfo& info, std::vector<Event>& out, InputClock& clock);
+
+/// Gives naive times a year and zone: flags first, then what this input's
+/// own lines showed, then other inputs, then the file's mtime. Records in each
+/// InputInfo::time_note where they came from. `now_year` is the last resort.
+void resolve_times(const ScanOptions& opt, std::vector<InputInfo>& inputs, const std::vector<InputClock>& clocks,
+                   std::vector<Event>& events, int now_year);
+
+}  // namespace pullscan

@@ -1,0 +1,129 @@
+// Free text that is in no log envelope but still names a failed pull: rows
+// of `kubectl describe pod` and `kubectl get events`, `kubectl get pods`
+// status rows, docker CLI errors, and bare error chains copied out of
+// tickets (formats.md §7.3 events, §5.2). People paste fragments; a fragment
+// with one failed pull must still become one attempt.
+#include <re2/re2.h>
+
+#include "core/error_chain.h"
+#include "core/image_ref.h"
+#include "core/text.h"
+#include "parsers/decode.h"
+
+namespace pullscan {
+namespace {
+
+// `  Warning  Failed     2s (x2 over 16s)  kubelet            Failed to pull image ...`
+const RE2& describe_row() {
+  static const RE2 re(
+      R"(^\s*(Normal|Warning)\s+(\w+)\s+(?:<unknown>|<invalid>|\S+?(?: \(x(\d+) over [^)]*\))?)\s+([\w-]+(?:, [\w.-]+)?)\s\s+(.*)$)");
+  return re;
+}
+
+// `90s  Warning  Failed  pod/web-1  Failed to pull image ...` (optionally NAMESPACE first)
+const RE2& events_row() {
+  static const RE2 re(R"(^\s*(?:([\w.-]+)\s+)?(\S+)\s+(Normal|Warning)\s+(\w+)\s+(?i:pod)/([\w.-]+)\s*(.*)$)");
+  return re;
+}
+
+// `web-1   0/1   ImagePullBackOff   0   2m` from `kubectl get pods`
+const RE2& pods_row() {
+  static const RE2 re(
+      R"(^\s*(?:([\w.-]+)\s+)?([\w.-]+)\s+\d+/\d+\s+(ErrImagePull|ImagePullBackOff|InvalidImageName|ErrImageNeverPull|ImageInspectError)\s)");
+  return re;
+}
+
+bool ends_open(std::string_view msg) {
+  msg = trim(msg);
+  return msg.empty() || msg.back() == ':';
+}
+
+Event& emit(std::vector<Event>& out, const LineContext& ctx, EventKind kind, Source src) {
+  out.push_back(make_event(ctx, kind, src));
+  return out.back();
+}
+
+}  // namespace
+
+bool decode_pasted(std::string_view text, const LineContext& ctx, std::vector<Event>& out, bool& open_ended) {
+  open_ended = false;
+  re2::StringPiece sp(text.data(), text.size());
+  std::string type, reason, count, from, message, ns, age, pod;
+  size_t before = out.size();
+  if (RE2::FullMatch(sp, describe_row(), &type, &reason, &count, &from, &message)) {
+    decode_event_message(reason, message, ctx, out);
+    if (out.size() == before && (reason == "Failed" || reason == "BackOff") && ends_open(message) &&
+        message.rfind("Error: ", 0) != 0) {
+      Event& e = emit(out, ctx, reason == "BackOff" ? EventKind::back_off : EventKind::pull_failed, Source::event);
+      e.reason = reason;
+      set_message(e, message);
+    }
+    for (size_t i = before; i < out.size(); ++i) {
+      if (auto n = parse_uint(count)) out[i].count = static_cast<int32_t>(*n);
+      size_t comma = from.find(", ");
+      if (comma != std::string::npos) out[i].node = from.substr(comma + 2);
+    }
+    open_ended = out.size() > before && ends_open(message);
+    return out.size() > before;
+  }
+  if (RE2::FullMatch(sp, events_row(), &ns, &age, &type, &reason, &pod, &message)) {
+    decode_event_message(reason, message, ctx, out);
+    if (out.size() == before && (reason == "Failed" || reason == "BackOff") && ends_open(message)) {
+      // The message wrapped onto the next lines (terminal width).
+      Event& e = emit(out, ctx, reason == "BackOff" ? EventKind::back_off : EventKind::pull_failed, Source::event);
+      e.reason = reason;
+      set_message(e, message);
+    }
+    for (size_t i = before; i < out.size(); ++i) {
+      out[i].pod = pod;
+      if (!ns.empty()) out[i].ns = ns;
+    }
+    open_ended = out.size() > before && ends_open(message);
+    return out.size() > before;
+  }
+  if (RE2::PartialMatch(sp, pods_row(), &ns, &pod, &reason)) {
+    Event& e = emit(out, ctx, reason == "ImagePullBackOff" ? EventKind::back_off : EventKind::pull_failed,
+                    Source::pasted);
+    e.reason = reason;
+    e.pod = pod;
+    e.ns = ns;
+    return true;
+  }
+  // Error chains anywhere in the line, most specific wrapper first.
+  static constexpr std::string_view kFailedToPull = "Failed to pull image \"";
+  static constexpr std::string_view kBackOff = "Back-off pulling image \"";
+  static constexpr std::string_view kDaemon = "Error response from daemon: ";
+  static constexpr std::string_view kUnpack = "failed to pull and unpack image \"";
+  static constexpr std::string_view kResolve = "failed to resolve reference \"";
+  if (size_t p = text.find(kFailedToPull); p != std::string_view::npos) {
+    Event& e = emit(out, ctx, EventKind::pull_failed, Source::pasted);
+    set_message(e, text.substr(p));
+    open_ended = ends_open(e.message);
+    return true;
+  }
+  if (size_t p = text.find(kBackOff); p != std::string_view::npos) {
+    Event& e = emit(out, ctx, EventKind::back_off, Source::pasted);
+    set_message(e, text.substr(p));
+    return true;
+  }
+  if (size_t p = text.find(kDaemon); p != std::string_view::npos) {
+    Event& e = emit(out, ctx, EventKind::pull_failed, Source::docker);
+    set_message(e, text.substr(p));
+    open_ended = ends_open(e.message);
+    return true;
+  }
+  size_t p = text.find(kUnpack);
+  if (p == std::string_view::npos) p = text.find(kResolve);
+  if (p != std::string_view::npos) {
+    // Keep a gRPC wrapper right in front of the chain: its code is evidence.
+    size_t rpc = text.rfind("rpc error: code = ", p);
+    if (rpc != std::string_view::npos) p = rpc;
+    Event& e = emit(out, ctx, EventKind::pull_failed, Source::pasted);
+    set_message(e, text.substr(p));
+    open_ended = ends_open(e.message);
+    return true;
+  }
+  return false;
+}
+
+}  // namespace pullscan

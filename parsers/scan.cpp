@@ -1,0 +1,385 @@
+// The hot loop. A block of lines is searched for the pull literals as a
+// whole; only the lines around a hit are cut out and decoded, and only pull
+// events are kept, so memory grows with pulls, never with input. Two things
+// need the lines that follow a hit whatever they contain: a klog multi-line
+// `key=<` value (one journal entry per line) and a pasted error wrapped by a
+// terminal; while either is open, every line goes to the decoder.
+#include <algorithm>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "core/error_chain.h"
+#include "core/image_ref.h"
+#include "core/prefilter.h"
+#include "core/text.h"
+#include "core/timeutil.h"
+#include "parsers/decode.h"
+#include "parsers/parser.h"
+
+namespace pullscan {
+
+Event make_event(const LineContext& ctx, EventKind kind, Source source) {
+  Event e;
+  e.kind = kind;
+  e.source = source;
+  e.node = std::string(ctx.node);
+  e.where = {ctx.input, ctx.line_no};
+  e.time_ns = ctx.env_time_ns;
+  e.time_flags = ctx.env_time_flags;
+  e.line = redact(printable(ellipsize(ctx.raw, 4096)));
+  return e;
+}
+
+void set_message(Event& e, std::string_view message) {
+  e.message = redact(ellipsize(trim(message), 16384));
+  if (e.image.empty()) {
+    std::string img = image_in_message(message);
+    if (!img.empty()) e.image = normalize_image(img);
+  }
+}
+
+namespace {
+
+constexpr size_t kMaxPasteLines = 24;
+
+bool starts_new_record(std::string_view line) {
+  Envelope env;
+  if (strip_journal(line, env)) return true;
+  if (line.substr(0, 6) == "time=\"" || line.substr(0, 1) == "{") return true;
+  if (line.size() > 6 && std::string_view("IWEF").find(line[0]) != std::string_view::npos && line[5] == ' ' &&
+      line[1] >= '0' && line[1] <= '9')
+    return true;
+  std::string_view t = trim(line);
+  return t.rfind("Warning ", 0) == 0 || t.rfind("Normal ", 0) == 0;
+}
+
+class InputScanner {
+ public:
+  InputScanner(uint32_t input, const ScanOptions& opt, std::vector<Event>& out, InputClock& clock)
+      : input_(input), opt_(opt), out_(out), clock_(clock) {}
+
+  bool wants_next() const { return !ml_pending_.empty() || paste_event_ >= 0; }
+
+  void set_node_hint(std::string_view host) { node_hint_ = std::string(host); }
+
+  void on_line(std::string_view line, uint64_t line_no) {
+    while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.remove_suffix(1);
+    if (!ml_pending_.empty() && continue_multiline(line, line_no)) return;
+    if (paste_event_ >= 0 && continue_paste(line)) return;
+    decode(line, line_no);
+  }
+
+  void finish() {
+    if (!ml_pending_.empty()) close_multiline({});
+    paste_event_ = -1;
+  }
+
+ private:
+  LineContext context(std::string_view line, uint64_t line_no) {
+    LineContext ctx;
+    ctx.input = input_;
+    ctx.line_no = line_no;
+    ctx.raw = line;
+    ctx.node = node_hint_;
+    return ctx;
+  }
+
+  void decode(std::string_view line, uint64_t line_no) {
+    if (line.empty()) return;
+    LineContext ctx = context(line, line_no);
+    std::string_view payload = line;
+    Envelope env;
+    if (strip_journal(line, env)) {
+      ctx.node = env.host;
+      ctx.env_time_ns = env.time_ns;
+      ctx.env_time_flags = env.time_flags;
+      payload = env.payload;
+      if (env.time_flags & time_has_year) {
+        clock_.saw_exact_year = true;
+        clock_.exact_year = year_of(env.time_ns);
+      }
+    } else if (is_journal_noise(line)) {
+      return;
+    }
+    if (payload.substr(0, 19) == "Running on machine:") {
+      node_hint_ = std::string(trim(payload.substr(19)));
+      return;
+    }
+    size_t before = out_.size();
+    std::vector<TimeSample> samples;
+    bool known = false;
+    if (payload.substr(0, 6) == "time=\"") {
+      known = decode_containerd_text(payload, ctx, out_, samples);
+    } else if (!payload.empty() && payload.front() == '{') {
+      known = decode_containerd_json(payload, ctx, out_, samples);
+    } else {
+      std::string continuation;
+      known = decode_kubelet(payload, ctx, out_, continuation);
+      if (!continuation.empty()) {
+        ml_pending_ = std::move(continuation);
+        ml_body_.clear();
+        ml_ident_ = std::string(env.ident);
+        ml_ctx_line_ = std::string(line);
+        ml_ctx_ = ctx;
+        ml_lines_ = 0;
+        return;
+      }
+    }
+    for (const TimeSample& s : samples) clock_.samples.emplace_back(s.naive_local_ns, s.utc_ns);
+    if (!known && out_.size() == before) {
+      bool open_ended = false;
+      if (decode_pasted(payload, ctx, out_, open_ended) && open_ended && out_.size() > before) {
+        paste_event_ = static_cast<int64_t>(out_.size() - 1);
+        paste_text_ = out_.back().message;
+        paste_lines_ = 0;
+      }
+    }
+  }
+
+  // Lines of a klog `key=<` block: TAB-indented (8 spaces after journalctl),
+  // closed by ` >` and the remaining key=values.
+  bool continue_multiline(std::string_view line, uint64_t) {
+    std::string_view payload = line;
+    Envelope env;
+    if (strip_journal(line, env)) {
+      // Another unit's entry between two entries of the block.
+      if (env.ident != ml_ident_) return false;
+      payload = env.payload;
+    }
+    if (payload.substr(0, 2) == " >") {
+      close_multiline(payload.substr(2));
+      return true;
+    }
+    if (!payload.empty() && (payload[0] == '\t' || payload.substr(0, 8) == "        ") && ml_lines_ < 256) {
+      payload.remove_prefix(payload[0] == '\t' ? 1 : 8);
+      if (!ml_body_.empty()) ml_body_.push_back('\n');
+      ml_body_.append(payload.substr(0, 65536));
+      ++ml_lines_;
+      return true;
+    }
+    close_multiline({});
+    return false;
+  }
+
+  void close_multiline(std::string_view tail) {
+    LineContext ctx = ml_ctx_;
+    ctx.raw = ml_ctx_line_;
+    finish_kubelet_multiline(ml_pending_, ml_body_, tail, ctx, out_);
+    ml_pending_.clear();
+    ml_body_.clear();
+  }
+
+  // A pasted error whose text went on over the next lines.
+  bool continue_paste(std::string_view line) {
+    std::string_view t = trim(line);
+    if (t.empty() || starts_new_record(line) || paste_lines_ >= kMaxPasteLines ||
+        static_cast<size_t>(paste_event_) >= out_.size()) {
+      paste_event_ = -1;
+      return false;
+    }
+    Event& e = out_[static_cast<size_t>(paste_event_)];
+    if (!paste_text_.empty() && paste_text_.back() != ' ') paste_text_.push_back(' ');
+    paste_text_.append(t);
+    set_message(e, paste_text_);
+    e.line = redact(printable(ellipsize(e.line + " " + std::string(t), 4096)));
+    ++paste_lines_;
+    std::string_view m = trim(paste_text_);
+    if (m.empty() || m.back() != ':') paste_event_ = -1;
+    return true;
+  }
+
+  uint32_t input_;
+  const ScanOptions& opt_;
+  std::vector<Event>& out_;
+  InputClock& clock_;
+  std::string node_hint_;
+  std::string ml_pending_, ml_body_, ml_ident_, ml_ctx_line_;
+  LineContext ml_ctx_;
+  size_t ml_lines_ = 0;
+  int64_t paste_event_ = -1;
+  std::string paste_text_;
+  size_t paste_lines_ = 0;
+};
+
+// The first lines tell the format and, for klog files, the node.
+void read_head(std::string_view text, const ScanOptions& opt, InputInfo& info, InputScanner& scanner) {
+  std::string_view head = text.substr(0, 64 * 1024);
+  info.format = opt.format == "auto" ? sniff_format(head) : opt.format;
+  size_t p = head.find("Running on machine: ");
+  if (p != std::string_view::npos && p < 4096) {
+    size_t e = head.find('\n', p);
+    scanner.set_node_hint(trim(head.substr(p + 20, e == std::string_view::npos ? std::string_view::npos : e - p - 20)));
+  }
+}
+
+void scan_block(std::string_view text, uint64_t first_line, const LiteralPrefilter& pre, InputScanner& scanner) {
+  size_t pos = 0;
+  uint64_t line_at_pos = first_line;
+  while (pos < text.size()) {
+    if (scanner.wants_next()) {
+      const char* nl = static_cast<const char*>(std::memchr(text.data() + pos, '\n', text.size() - pos));
+      size_t end = nl ? static_cast<size_t>(nl - text.data()) : text.size();
+      scanner.on_line(text.substr(pos, end - pos), line_at_pos);
+      pos = end + 1;
+      ++line_at_pos;
+      continue;
+    }
+    size_t hit = pre.find(text, pos);
+    if (hit == std::string_view::npos) return;
+    const void* back = hit > pos ? memrchr(text.data() + pos, '\n', hit - pos) : nullptr;
+    size_t start = back ? static_cast<size_t>(static_cast<const char*>(back) - text.data()) + 1 : pos;
+    line_at_pos += count_newlines(text.substr(pos, start - pos));
+    const char* nl = static_cast<const char*>(std::memchr(text.data() + hit, '\n', text.size() - hit));
+    size_t end = nl ? static_cast<size_t>(nl - text.data()) : text.size();
+    scanner.on_line(text.substr(start, end - start), line_at_pos);
+    pos = end + 1;
+    ++line_at_pos;
+  }
+}
+
+}  // namespace
+
+void scan_input(BlockReader& reader, uint32_t input_index, const ScanOptions& opt, Diagnostics& diag,
+                InputInfo& info, std::vector<Event>& out, InputClock& clock) {
+  static const LiteralPrefilter pre(pull_literals());
+  InputScanner scanner(input_index, opt, out, clock);
+  clock.mtime_ns = reader.mtime_ns();
+  size_t before = out.size();
+  LineBlock block;
+  bool first = true;
+  uint64_t binary_lines_reported = 0;
+  while (reader.next(block)) {
+    if (first) {
+      read_head(block.text, opt, info, scanner);
+      first = false;
+    }
+    if (block.cut) {
+      diag.warn(info.path, block.first_line, fmt::format("line longer than {} bytes; read its start only", block.text.size()));
+      ++info.skipped;
+      if (pre.matches(block.text) || scanner.wants_next()) scanner.on_line(block.text, block.first_line);
+      info.lines = block.first_line;
+      continue;
+    }
+    // Binary junk: say so once per input, keep reading the text around it.
+    if (binary_lines_reported == 0 && std::memchr(block.text.data(), '\0', block.text.size())) {
+      const char* z = static_cast<const char*>(std::memchr(block.text.data(), '\0', block.text.size()));
+      uint64_t at = block.first_line + count_newlines(block.text.substr(0, static_cast<size_t>(z - block.text.data())));
+      diag.warn(info.path, at, "binary data (NUL bytes); skipping what is not text");
+      ++binary_lines_reported;
+      ++info.skipped;
+    }
+    scan_block(block.text, block.first_line, pre, scanner);
+    uint64_t n = count_newlines(block.text);
+    if (!block.text.empty() && block.text.back() != '\n') ++n;
+    info.lines = block.first_line + n - 1;
+  }
+  scanner.finish();
+  if (!reader.error().empty()) {
+    diag.warn(info.path, info.lines + 1, "read error: " + reader.error() + "; kept what was read before it");
+    ++info.skipped;
+  }
+  if (first) info.format = opt.format == "auto" ? "text" : opt.format;
+  info.events = out.size() - before;
+}
+
+void scan_text(std::string_view text, uint32_t input_index, const ScanOptions& opt, Diagnostics& diag,
+               InputInfo& info, std::vector<Event>& out, InputClock& clock) {
+  (void)diag;
+  InputScanner scanner(input_index, opt, out, clock);
+  size_t before = out.size();
+  read_head(text, opt, info, scanner);
+  // Explain and tests: every line goes to the decoders, no prefilter, so a
+  // pasted fragment is never dropped for lacking a literal.
+  uint64_t line_no = 0;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    size_t end = nl == std::string_view::npos ? text.size() : nl;
+    scanner.on_line(text.substr(pos, end - pos), ++line_no);
+    pos = end + 1;
+  }
+  scanner.finish();
+  info.lines = line_no;
+  info.events = out.size() - before;
+}
+
+void resolve_times(const ScanOptions& opt, std::vector<InputInfo>& inputs, const std::vector<InputClock>& clocks,
+                   std::vector<Event>& events, int now_year) {
+  constexpr int64_t kQuarterHour = 15LL * 60 * 1000000000LL;
+  // What the set as a whole revealed: the first input with a real year.
+  std::optional<int> set_year;
+  for (const InputClock& c : clocks) {
+    if (!c.samples.empty()) {
+      set_year = year_of(c.samples.front().second);
+      break;
+    }
+    if (c.saw_exact_year && !set_year) set_year = c.exact_year;
+  }
+  struct Resolved {
+    int year;
+    int64_t offset_ns;
+  };
+  std::vector<Resolved> per_input(clocks.size());
+  for (size_t i = 0; i < clocks.size(); ++i) {
+    const InputClock& c = clocks[i];
+    std::string year_from, zone_from;
+    int year;
+    int64_t offset = 0;
+    std::optional<int> own_year;
+    std::optional<int64_t> own_offset;
+    if (!c.samples.empty()) {
+      auto [naive, utc] = c.samples.front();
+      own_year = year_of(utc);
+      int64_t local = rebase_year(naive, *own_year);
+      int64_t diff = local - utc;
+      own_offset = (diff >= 0 ? (diff + kQuarterHour / 2) : (diff - kQuarterHour / 2)) / kQuarterHour * kQuarterHour;
+    } else if (c.saw_exact_year) {
+      own_year = c.exact_year;
+    }
+    if (opt.year) {
+      year = *opt.year;
+      year_from = "--year";
+    } else if (own_year) {
+      year = *own_year;
+      year_from = "this input's own timestamps";
+    } else if (set_year) {
+      year = *set_year;
+      year_from = "another input of this run";
+    } else if (c.mtime_ns) {
+      year = year_of(c.mtime_ns);
+      year_from = "the file's modification time";
+    } else {
+      year = now_year;
+      year_from = "the current year (no year in the input; use --year)";
+    }
+    if (opt.utc_offset_s) {
+      offset = *opt.utc_offset_s * 1000000000LL;
+      zone_from = "--tz";
+    } else if (own_offset) {
+      offset = *own_offset;
+      zone_from = "containerd's UTC timestamps";
+    } else {
+      zone_from = "assumed UTC";
+    }
+    per_input[i] = {year, offset};
+    bool any_naive = false;
+    for (const Event& e : events)
+      if (e.where.input == i && e.time_ns && (e.time_flags & time_has_zone) == 0) any_naive = true;
+    if (any_naive && i < inputs.size()) {
+      int64_t off_min = offset / 60000000000LL;
+      inputs[i].time_note = fmt::format("year {} from {}; zone UTC{}{:02}:{:02} from {}", year, year_from,
+                                        off_min < 0 ? '-' : '+', std::abs(off_min) / 60, std::abs(off_min) % 60,
+                                        zone_from);
+    }
+  }
+  for (Event& e : events) {
+    if (!e.time_ns || (e.time_flags & time_has_zone) || e.where.input >= per_input.size()) continue;
+    const Resolved& r = per_input[e.where.input];
+    if (!(e.time_flags & time_has_year)) e.time_ns = rebase_year(e.time_ns, r.year);
+    e.time_ns -= r.offset_ns;
+    e.time_flags = time_has_date | time_has_year | time_has_zone;
+  }
+}
+
+}  // namespace pullscan

@@ -1,0 +1,179 @@
+// Verdicts per attempt. The highest-priority rule over all of an attempt's
+// failure lines wins (containerd's full error usually carries the most
+// specific leaf; kubelet's `pull QPS exceeded` exists only in kubelet lines).
+#include "classify/classify.h"
+
+#include <algorithm>
+
+#include "core/error_chain.h"
+#include "core/image_ref.h"
+#include "core/text.h"
+
+namespace pullscan {
+namespace {
+
+void add_var(std::vector<std::pair<std::string, std::string>>& vars, std::string name, std::string value) {
+  if (!value.empty()) vars.emplace_back(std::move(name), std::move(value));
+}
+
+std::vector<std::pair<std::string, std::string>> base_vars(const PullAttempt& a, const PeeledError& p) {
+  std::vector<std::pair<std::string, std::string>> v;
+  ImageRef ref;
+  std::string image = a.image;
+  if (image.empty() && !p.image.empty()) image = normalize_image(p.image);
+  if (parse_image_ref(image, ref)) {
+    add_var(v, "image", ref.full());
+    add_var(v, "repository", ref.repository());
+    add_var(v, "repository_path", ref.path);
+    add_var(v, "tag", ref.tag.empty() ? ref.digest : ref.tag);
+  }
+  std::string registry = a.registry.empty() ? (ref.registry.empty() ? p.endpoint : ref.registry) : a.registry;
+  add_var(v, "registry", registry);
+  std::string host = registry, port;
+  // host:port, but not an IPv6 literal's colons.
+  size_t colon = registry.rfind(':');
+  if (colon != std::string::npos && registry.find(']') == std::string::npos && registry.find(':') == colon) {
+    host = registry.substr(0, colon);
+    port = registry.substr(colon + 1);
+  }
+  // Docker Hub's API lives at registry-1.docker.io; tools that talk HTTP need that name.
+  if (host == "docker.io") host = "registry-1.docker.io";
+  if (!registry.empty()) {
+    add_var(v, "registry_host", host);
+    add_var(v, "registry_port", port.empty() ? "443" : port);
+    add_var(v, "registry_hostport", host + ":" + (port.empty() ? "443" : port));
+  }
+  add_var(v, "endpoint", p.endpoint.empty() ? host : p.endpoint);
+  add_var(v, "node", a.node);
+  add_var(v, "namespace", a.ns);
+  add_var(v, "pod", a.pod);
+  add_var(v, "container", a.container);
+  add_var(v, "url", p.url);
+  add_var(v, "status", p.status);
+  return v;
+}
+
+bool failure_like(const Event& e) {
+  return e.kind == EventKind::pull_failed || e.kind == EventKind::pull_stalled ||
+         (e.kind == EventKind::back_off && !e.message.empty());
+}
+
+}  // namespace
+
+std::string rule_text(const Event& e) {
+  if (!e.reason.empty() && e.message.find(e.reason) == std::string::npos &&
+      (e.reason == "InvalidImageName" || e.reason == "ErrImageNeverPull" || e.reason == "ImageInspectError" ||
+       e.reason == "RegistryUnavailable" || e.reason == "SignatureValidationFailed" || e.message.empty()))
+    return e.message.empty() ? e.reason : e.reason + ": " + e.message;
+  return e.message;
+}
+
+void classify(const RuleSet& rules, RunResult& r) {
+  for (PullAttempt& a : r.attempts) {
+    a.class_id.clear();
+    a.rule_id.clear();
+    a.evidence = -1;
+    if (a.outcome == Outcome::succeeded) {
+      a.class_id = "success";
+      a.rule_id = "success";
+      for (uint32_t ev : a.events)
+        if (r.events[ev].kind == EventKind::pull_succeeded) {
+          a.evidence = ev;
+          break;
+        }
+      a.vars = base_vars(a, {});
+      continue;
+    }
+    // The best rule over every failure line of the attempt.
+    const Rule* best = nullptr;
+    RuleMatch best_match;
+    int64_t best_event = -1, first_failure = -1;
+    for (uint32_t ev : a.events) {
+      const Event& e = r.events[ev];
+      if (!failure_like(e)) continue;
+      if (first_failure < 0 && e.kind != EventKind::back_off) first_failure = ev;
+      std::string text = rule_text(e);
+      RuleMatch m = rules.classify(text, a.registry);
+      if (m.rule && (!best || m.rule->priority > best->priority)) {
+        best = m.rule;
+        best_match = std::move(m);
+        best_event = ev;
+      }
+    }
+    if (best) {
+      const Event& e = r.events[static_cast<size_t>(best_event)];
+      PeeledError p = peel_error(e.message);
+      a.class_id = best->class_id;
+      a.rule_id = best->id;
+      a.evidence = best_event;
+      a.error = std::string(p.root);
+      a.vars = base_vars(a, p);
+      for (auto& c : best_match.captures) add_var(a.vars, c.first, c.second);
+      continue;
+    }
+    if (a.outcome == Outcome::failed) {
+      a.class_id = "unknown";
+      a.rule_id = "unmatched";
+      a.evidence = first_failure;
+      if (first_failure >= 0) {
+        const Event& e = r.events[static_cast<size_t>(first_failure)];
+        PeeledError p = peel_error(rule_text(e));
+        a.error = std::string(p.root);
+        a.vars = base_vars(a, p);
+      } else {
+        a.vars = base_vars(a, {});
+      }
+      continue;
+    }
+    if (a.outcome == Outcome::backoff) {
+      // The cause is the last real failure of this image on this node or pod.
+      for (size_t j = r.attempts.size(); j-- > 0;) {
+        const PullAttempt& h = r.attempts[j];
+        if (&h == &a || h.outcome != Outcome::failed || h.image != a.image || h.class_id.empty()) continue;
+        if (h.first_ns && a.first_ns && h.first_ns > a.last_ns) continue;
+        bool same_place = (!a.node.empty() && h.node == a.node) || (!a.pod.empty() && h.pod == a.pod && h.ns == a.ns);
+        if (!same_place && !(a.node.empty() && a.pod.empty())) continue;
+        a.class_id = h.class_id;
+        a.rule_id = h.rule_id;
+        a.error = h.error;
+        a.evidence = h.evidence;
+        a.cause_from = static_cast<int64_t>(j);
+        a.vars = h.vars;
+        break;
+      }
+      if (a.class_id.empty()) {
+        a.class_id = "backoff_only";
+        a.rule_id = "backoff-only";
+        for (uint32_t ev : a.events)
+          if (r.events[ev].kind == EventKind::back_off) {
+            a.evidence = ev;
+            break;
+          }
+        a.vars = base_vars(a, {});
+      }
+      continue;
+    }
+    a.class_id = "unknown";
+    a.rule_id = "no-outcome";
+    if (!a.events.empty()) a.evidence = a.events.front();
+    a.vars = base_vars(a, {});
+  }
+}
+
+Advice advice_for(const RuleSet& rules, const std::string& class_id, const std::string& rule_id,
+                  const std::vector<std::pair<std::string, std::string>>& vars) {
+  Advice adv;
+  const ClassInfo* ci = rules.class_info(class_id);
+  const Rule* rule = rules.rule(rule_id);
+  if (rule && rule->class_id != class_id) rule = nullptr;
+  adv.title = rule && !rule->title.empty() ? rule->title : ci ? ci->title : class_id;
+  adv.explanation = rule && !rule->explanation.empty() ? rule->explanation : ci ? ci->explanation : "";
+  const std::vector<std::string>* fix = rule && !rule->fix.empty() ? &rule->fix : ci ? &ci->fix : nullptr;
+  adv.title = fill_placeholders(adv.title, vars);
+  adv.explanation = fill_placeholders(trim(adv.explanation), vars);
+  if (fix)
+    for (const std::string& f : *fix) adv.fix.push_back(fill_placeholders(trim(f), vars));
+  return adv;
+}
+
+}  // namespace pullscan

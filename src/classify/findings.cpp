@@ -1,0 +1,119 @@
+// Findings: what a reader acts on. Failed attempts (and back-offs, under the
+// cause they inherited) are grouped by class and registry; each group keeps
+// its images, nodes, pods, span and one evidence line, and gets the advice of
+// its most recent attempt, whose values fill the fixes. The scope sentence
+// says whether the cause looks node-local or shared.
+#include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include <fmt/format.h>
+
+#include "classify/classify.h"
+#include "core/text.h"
+
+namespace pullscan {
+namespace {
+
+std::vector<std::string> sorted(const std::set<std::string>& s) { return {s.begin(), s.end()}; }
+
+bool node_local_class(const std::string& c) {
+  return c == "dns_failure" || c == "tls_unknown_authority" || c == "tls_expired" || c == "proxy_error" ||
+         c == "disk_full" || c == "connection_refused" || c == "network_timeout" || c == "tls_hostname_mismatch" ||
+         c == "tls_protocol_mismatch" || c == "kubelet_throttled" || c == "image_inspect_error";
+}
+
+std::string scope_sentence(const Finding& f, size_t nodes_in_run) {
+  if (f.nodes.empty()) return "No node is named in the input.";
+  if (f.nodes.size() == 1) {
+    if (nodes_in_run > 1)
+      return fmt::format("Only node {} of the {} nodes in the input: look at that node first{}.", f.nodes.front(),
+                         nodes_in_run,
+                         node_local_class(f.class_id) ? " (its DNS, CA bundle, proxy, disk and clock)" : "");
+    return fmt::format("Seen from node {}, the only node in the input.", f.nodes.front());
+  }
+  return fmt::format("{} nodes ({}): a shared cause (the registry, credentials, rate limit or network path) "
+                     "rather than one node.",
+                     f.nodes.size(), join(f.nodes, ", "));
+}
+
+}  // namespace
+
+void build_findings(const RuleSet& rules, RunResult& r) {
+  r.findings.clear();
+  std::set<std::string> all_nodes;
+  for (const PullAttempt& a : r.attempts)
+    if (!a.node.empty()) all_nodes.insert(a.node);
+  std::map<std::pair<std::string, std::string>, std::vector<uint32_t>> groups;
+  for (uint32_t i = 0; i < r.attempts.size(); ++i) {
+    const PullAttempt& a = r.attempts[i];
+    if (a.outcome == Outcome::succeeded || a.class_id.empty() || a.class_id == "success") continue;
+    if (a.outcome == Outcome::unknown) continue;  // still in progress at the end of the input
+    groups[{a.class_id, a.registry}].push_back(i);
+  }
+  for (auto& [key, members] : groups) {
+    Finding f;
+    f.class_id = key.first;
+    f.registry = key.second;
+    std::set<std::string> images, nodes, namespaces, pods;
+    std::map<std::string, int> rule_votes;
+    uint32_t rep = members.front();
+    for (uint32_t i : members) {
+      const PullAttempt& a = r.attempts[i];
+      if (!a.image.empty()) images.insert(a.image);
+      if (!a.node.empty()) nodes.insert(a.node);
+      if (!a.ns.empty()) namespaces.insert(a.ns);
+      if (!a.pod.empty()) pods.insert(a.ns.empty() ? a.pod : a.ns + "/" + a.pod);
+      rule_votes[a.rule_id]++;
+      if (a.first_ns && (!f.first_ns || a.first_ns < f.first_ns)) f.first_ns = a.first_ns;
+      if (a.last_ns > f.last_ns) f.last_ns = a.last_ns;
+      // The most recent attempt that decided its own class speaks for the group.
+      const PullAttempt& cur = r.attempts[rep];
+      bool own = a.cause_from < 0, cur_own = cur.cause_from < 0;
+      if ((own && !cur_own) || (own == cur_own && a.last_ns >= cur.last_ns)) rep = i;
+      r.attempts[i].finding = static_cast<int64_t>(r.findings.size());
+    }
+    f.attempts = static_cast<int64_t>(members.size());
+    f.attempt_ids = members;
+    f.images = sorted(images);
+    f.nodes = sorted(nodes);
+    f.namespaces = sorted(namespaces);
+    f.pods = sorted(pods);
+    const PullAttempt& ra = r.attempts[rep];
+    f.rule_id = ra.rule_id;
+    int best_votes = 0;
+    for (const auto& [rule, votes] : rule_votes)
+      if (votes > best_votes) {
+        best_votes = votes;
+        f.rule_id = rule;
+      }
+    Advice adv = advice_for(rules, ra.class_id, ra.rule_id, ra.vars);
+    f.title = adv.title;
+    f.explanation = adv.explanation;
+    f.fix = adv.fix;
+    f.evidence = ra.evidence;
+    f.scope = scope_sentence(f, all_nodes.size());
+    r.findings.push_back(std::move(f));
+  }
+  // Most attempts first; ties by first seen, class and registry for a stable order.
+  std::vector<size_t> order(r.findings.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) {
+    const Finding& a = r.findings[x];
+    const Finding& b = r.findings[y];
+    return std::make_tuple(-a.attempts, a.first_ns, a.class_id, a.registry) <
+           std::make_tuple(-b.attempts, b.first_ns, b.class_id, b.registry);
+  });
+  std::vector<Finding> out;
+  std::vector<int64_t> new_index(order.size());
+  for (size_t i = 0; i < order.size(); ++i) {
+    new_index[order[i]] = static_cast<int64_t>(i);
+    out.push_back(std::move(r.findings[order[i]]));
+  }
+  r.findings = std::move(out);
+  for (PullAttempt& a : r.attempts)
+    if (a.finding >= 0) a.finding = new_index[static_cast<size_t>(a.finding)];
+}
+
+}  // namespace pullscan

@@ -1,0 +1,70 @@
+// Entry point and the only user of CLI11: it turns argv into Options, with
+// each flag defined once with its help text, and hands them to run().
+#include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <iostream>
+
+#include "cli/run.h"
+
+int main(int argc, char** argv) {
+  using namespace pullscan;
+  Options opt;
+  CLI::App app{"pullscan: why did that image pull fail? Reads containerd and kubelet journals, raw logs and\n"
+               "pasted errors; prints one verdict per failure with the fix.\n\n"
+               "  journalctl -u containerd -u kubelet --since -2h | pullscan\n"
+               "  pullscan node1-journal.txt containerd.log kubelet.log\n"
+               "  pullscan sql \"SELECT image, class, count(*) FROM attempts GROUP BY 1,2\"\n"};
+  app.set_version_flag("--version", "pullscan 0.1.0");
+  app.add_option("files", opt.paths, "Inputs (journal text, containerd/kubelet logs, pasted text; .gz ok). Default: stdin");
+  app.add_option("-o,--output", opt.output, "Report format")->check(CLI::IsMember({"text", "json"}))->default_val("text");
+  app.add_option("--db", opt.db, "SQLite file to write (default $XDG_STATE_HOME/pullscan/last.db)");
+  app.add_flag("--no-db", opt.no_db, "Do not write a database");
+  app.add_option("--rules", opt.rules_dir, "Directory of extra rules (*.yaml); same id overrides a built-in rule");
+  app.add_flag("--explain", opt.explain, "Show which rules matched each finding's evidence and why the winner won");
+  std::string format = "auto";
+  app.add_option("--format", format, "Force the input format (see `pullscan formats`)")->default_val("auto");
+  int year = 0;
+  app.add_option("--year", year, "Year for timestamps that have none (journal short, klog)");
+  std::string tz;
+  app.add_option("--tz", tz, "Zone of timestamps that have none, as UTC or +hh:mm");
+  app.add_option("--width", opt.width, "Wrap the text report at this column")->default_val(100);
+
+  CLI::App* sql = app.add_subcommand("sql", "Query the last scan's database (read-only)");
+  sql->add_option("query", opt.sql, "SQL, e.g. \"SELECT class, count(*) FROM attempts GROUP BY 1\"")->required();
+  sql->add_option("--db", opt.db, "Database to query (default: the last scan's)");
+  CLI::App* explain = app.add_subcommand("explain", "Classify one pasted error text (argument or stdin)");
+  explain->add_option("text", opt.text, "The error text; read from stdin when omitted");
+  explain->add_option("--rules", opt.rules_dir, "Directory of extra rules");
+  CLI::App* rules = app.add_subcommand("rules", "List or check rules");
+  rules->require_subcommand(1);
+  CLI::App* rules_list = rules->add_subcommand("list", "List every rule: id, class, priority, file:line");
+  rules_list->add_option("--rules", opt.rules_dir, "Directory of extra rules");
+  CLI::App* rules_check = rules->add_subcommand("check", "Validate a rules directory and its examples");
+  rules_check->add_option("dir", opt.check_dir, "Rules directory")->required();
+  app.add_subcommand("formats", "List the input formats pullscan recognises");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : exit_error;
+  }
+  if (sql->parsed()) opt.command = Command::sql;
+  else if (explain->parsed()) opt.command = Command::explain;
+  else if (rules_list->parsed()) opt.command = Command::rules_list;
+  else if (rules_check->parsed()) opt.command = Command::rules_check;
+  else if (app.got_subcommand("formats")) opt.command = Command::formats;
+  opt.scan.format = format;
+  if (year) opt.scan.year = year;
+  if (!tz.empty()) {
+    opt.scan.utc_offset_s = parse_tz_offset(tz);
+    if (!opt.scan.utc_offset_s) {
+      std::cerr << "pullscan: --tz: expected UTC or +hh:mm, got '" << tz << "'\n";
+      return exit_error;
+    }
+  }
+  opt.stdin_is_terminal = isatty(STDIN_FILENO);
+  std::ios::sync_with_stdio(false);
+  return run(opt, std::cin, std::cout, std::cerr);
+}

@@ -1,0 +1,37 @@
+// The command line as a plain struct. main.cpp (the only CLI11 user) fills
+// it; run() executes it. Tests build Options directly and drive the whole
+// tool in-process.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "parsers/parser.h"
+
+namespace pullscan {
+
+/// What to do.
+enum class Command { scan, sql, explain, rules_list, rules_check, formats };
+
+/// Everything the command line can say.
+struct Options {
+  Command command = Command::scan;
+  std::vector<std::string> paths;   // inputs; empty = stdin
+  std::string output = "text";      // text | json
+  std::string db;                   // database path; empty = default state path
+  bool no_db = false;
+  std::string rules_dir;            // --rules DIR (adds/overrides built-in rules)
+  std::string sql;                  // `pullscan sql QUERY`
+  std::string text;                 // `pullscan explain TEXT` ("" = stdin)
+  std::string check_dir;            // `pullscan rules check DIR`
+  bool explain = false;             // --explain: show the rules that matched
+  size_t width = 100;
+  bool stdin_is_terminal = false;   // set by main; stdin is never read from a terminal by default
+  ScanOptions scan;
+};
+
+/// Parses `UTC`, `Z`, `+02:00`, `-0500` into seconds east of UTC.
+std::optional<int64_t> parse_tz_offset(const std::string& text);
+
+}  // namespace pullscan

@@ -1,0 +1,201 @@
+// The passes of a scan, in order, each a call into one stage library.
+// Nothing here throws once inputs are being read: unreadable inputs become
+// diagnostics and the run goes on with the rest.
+#include "cli/run.h"
+
+#include <chrono>
+#include <iterator>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "classify/classify.h"
+#include "core/diag.h"
+#include "core/timeutil.h"
+#include "correlate/correlate.h"
+#include "input/line_source.h"
+#include "report/report.h"
+#include "store/store.h"
+
+namespace pullscan {
+
+std::optional<int64_t> parse_tz_offset(const std::string& t) {
+  if (t == "UTC" || t == "Z" || t == "utc" || t == "GMT") return 0;
+  if (t.size() < 3 || (t[0] != '+' && t[0] != '-')) return std::nullopt;
+  std::string digits;
+  for (char c : t.substr(1))
+    if (c != ':') digits.push_back(c);
+  if (digits.size() != 4 && digits.size() != 2) return std::nullopt;
+  for (char c : digits)
+    if (c < '0' || c > '9') return std::nullopt;
+  int64_t h = std::stoi(digits.substr(0, 2));
+  int64_t m = digits.size() == 4 ? std::stoi(digits.substr(2, 2)) : 0;
+  if (h > 14 || m > 59) return std::nullopt;
+  return (t[0] == '-' ? -1 : 1) * (h * 3600 + m * 60);
+}
+
+namespace {
+
+int current_year() {
+  auto now = std::chrono::system_clock::now().time_since_epoch();
+  return year_of(std::chrono::duration_cast<std::chrono::nanoseconds>(now).count());
+}
+
+bool load_rules(const Options& opt, RuleSet& rules, std::ostream& err) {
+  rules = RuleSet::builtin();
+  if (!opt.rules_dir.empty()) {
+    rules.add_directory(opt.rules_dir);
+    rules.compile();
+  }
+  if (rules.errors().empty()) return true;
+  for (const RuleError& e : rules.errors()) err << "pullscan: " << e.str() << '\n';
+  return false;
+}
+
+// Correlate, classify, group: the analysis shared by scan and explain.
+std::vector<int64_t> analyse(const Options& opt, const RuleSet& rules, std::vector<InputClock>& clocks, RunResult& r) {
+  resolve_times(opt.scan, r.inputs, clocks, r.events, current_year());
+  std::vector<int64_t> attempt_of;
+  correlate(r.events, r.attempts, attempt_of);
+  classify(rules, r);
+  build_findings(rules, r);
+  return attempt_of;
+}
+
+int report_and_exit(const Options& opt, const RuleSet& rules, const RunResult& r, std::ostream& out) {
+  if (opt.output == "json") {
+    write_json_report(r, out);
+  } else {
+    TextOptions t;
+    t.width = opt.width;
+    t.explain = opt.explain;
+    write_text_report(r, rules, t, out);
+  }
+  out.flush();
+  for (const PullAttempt& a : r.attempts)
+    if (a.outcome == Outcome::failed || a.outcome == Outcome::backoff) return exit_failures;
+  return exit_ok;
+}
+
+int run_scan(const Options& opt, const RuleSet& rules, std::ostream& out, std::ostream& err) {
+  Diagnostics diag(err);
+  RunResult r;
+  std::vector<InputClock> clocks;
+  std::vector<std::string> paths = opt.paths;
+  if (paths.empty()) {
+    if (opt.stdin_is_terminal) {
+      err << "pullscan: no input: give files, or pipe a journal in (journalctl -u containerd -u kubelet | pullscan)\n";
+      return exit_error;
+    }
+    paths.push_back("-");
+  }
+  uint64_t readable = 0;
+  for (const std::string& path : paths) {
+    InputInfo info;
+    info.path = path;
+    InputClock clock;
+    std::string error;
+    std::unique_ptr<BlockReader> reader = open_input(path, opt.scan.read, error);
+    if (!reader) {
+      diag.input_unreadable(path, error);
+      info.readable = false;
+      info.format = "-";
+    } else {
+      ++readable;
+      scan_input(*reader, static_cast<uint32_t>(r.inputs.size()), opt.scan, diag, info, r.events, clock);
+    }
+    r.inputs.push_back(std::move(info));
+    clocks.push_back(std::move(clock));
+  }
+  diag.flush_summary();
+  std::vector<int64_t> attempt_of = analyse(opt, rules, clocks, r);
+  if (!opt.no_db) {
+    std::string db = opt.db.empty() ? default_db_path() : opt.db;
+    std::string error;
+    if (!write_store(db, r, attempt_of, error)) {
+      err << "pullscan: " << db << ": cannot write the database: " << error << '\n';
+      return exit_error;
+    }
+  }
+  int code = report_and_exit(opt, rules, r, out);
+  return readable == 0 ? exit_error : code;
+}
+
+int run_explain(const Options& opt, const RuleSet& rules, std::istream& in, std::ostream& out, std::ostream& err) {
+  std::string text = opt.text;
+  if (text.empty()) text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
+    err << "pullscan: explain: no text (give it as an argument or on standard input)\n";
+    return exit_error;
+  }
+  Diagnostics diag(err);
+  RunResult r;
+  InputInfo info;
+  info.path = opt.text.empty() ? "-" : "(argument)";
+  std::vector<InputClock> clocks(1);
+  scan_text(text, 0, opt.scan, diag, info, r.events, clocks[0]);
+  r.inputs.push_back(info);
+  if (r.events.empty()) {
+    // Not in any shape pullscan knows: classify the text as one bare error.
+    Event e;
+    e.kind = EventKind::pull_failed;
+    e.source = Source::pasted;
+    e.where = {0, 1};
+    e.message = std::string(text.substr(0, 16384));
+    e.line = e.message.substr(0, 4096);
+    r.events.push_back(std::move(e));
+    r.inputs[0].events = 1;
+  }
+  analyse(opt, rules, clocks, r);
+  Options o = opt;
+  o.explain = true;
+  return report_and_exit(o, rules, r, out);
+}
+
+}  // namespace
+
+int run(const Options& opt, std::istream& in, std::ostream& out, std::ostream& err) {
+  try {
+    if (opt.command == Command::formats) {
+      for (const FormatDesc& f : formats()) out << fmt::format("{:<16} {}\n", f.name, f.description);
+      return exit_ok;
+    }
+    if (opt.command == Command::sql) {
+      std::string db = opt.db.empty() ? default_db_path() : opt.db;
+      std::string error;
+      if (!query_store(db, opt.sql, out, error)) {
+        err << "pullscan: sql: " << db << ": " << error << '\n';
+        return exit_error;
+      }
+      return exit_ok;
+    }
+    if (opt.command == Command::rules_check) {
+      RuleSet rules = RuleSet::builtin();
+      rules.add_directory(opt.check_dir);
+      rules.compile();
+      std::vector<RuleError> problems = rules.errors();
+      if (problems.empty())
+        for (const RuleError& e : rules.check_examples()) problems.push_back(e);
+      for (const RuleError& e : problems) out << e.str() << '\n';
+      if (problems.empty()) out << fmt::format("{}: {} rules, all examples classify as their class\n", opt.check_dir, rules.rules().size());
+      return problems.empty() ? exit_ok : exit_failures;
+    }
+    RuleSet rules;
+    if (!load_rules(opt, rules, err)) return exit_error;
+    if (opt.command == Command::rules_list) {
+      for (const auto& r : rules.rules())
+        out << fmt::format("{:<44} {:<26} {:>3}  {}:{}\n", r->id, r->class_id, r->priority, r->file, r->line);
+      return exit_ok;
+    }
+    if (opt.command == Command::explain) return run_explain(opt, rules, in, out, err);
+    return run_scan(opt, rules, out, err);
+  } catch (const Fatal& f) {
+    err << "pullscan: " << f.what() << '\n';
+    return exit_error;
+  } catch (const std::exception& e) {
+    err << "pullscan: internal error: " << e.what() << '\n';
+    return exit_error;
+  }
+}
+
+}  // namespace pullscan

@@ -1,0 +1,32 @@
+// Peeling an image-pull error chain (formats.md §7.4). Every layer of the
+// stack wraps the one below: kubelet's `Failed to pull image "x": `, gRPC's
+// `rpc error: code = C desc = `, containerd's `failed to pull and unpack
+// image "X": failed to resolve reference "X": ...`. The root cause is what is
+// left when the wrappers are gone; the wrappers still carry facts worth
+// keeping (the gRPC code, the normalised image, the URL that failed).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace pullscan {
+
+/// What peel_error found in an error text.
+struct PeeledError {
+  std::string_view root;  // the leaf text, a view into the input
+  std::string grpc_code;  // "NotFound", "Unknown"... or empty
+  std::string image;      // image named by a wrapper (as written there), or empty
+  std::string url;        // first http(s) URL in the text, or empty
+  std::string endpoint;   // host[:port] of that URL, or empty
+  std::string status;     // HTTP status like "429 Too Many Requests", or empty
+};
+
+/// Peels the known wrappers, outermost first, until none matches.
+PeeledError peel_error(std::string_view text);
+
+/// The image a message names: `failed to pull and unpack image "X"`,
+/// `Failed to pull image "X"`, `Back-off pulling image "X"`, `PullImage "X"`,
+/// `pull access denied for X,`, `manifest for X not found`, ...; empty if none.
+std::string image_in_message(std::string_view text);
+
+}  // namespace pullscan

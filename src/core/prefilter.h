@@ -1,0 +1,44 @@
+// The hot loop's first gate. About 97% of a node journal is not about image
+// pulls; this finds the few places where one of a handful of literals occurs,
+// scanning a whole block of lines at once (16 bytes per step on SSE2), so
+// lines without a hit are never looked at individually and no regex ever
+// runs on them.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pullscan {
+
+/// A set of literals (each at least 3 bytes) searched simultaneously.
+class LiteralPrefilter {
+ public:
+  /// Builds the matcher; needles shorter than 3 bytes are rejected with std::invalid_argument.
+  explicit LiteralPrefilter(std::vector<std::string> needles);
+
+  /// Position of the first occurrence at or after `from` of any needle, or npos.
+  size_t find(std::string_view hay, size_t from = 0) const;
+
+  /// True if any needle occurs in s.
+  bool matches(std::string_view s) const { return find(s) != std::string_view::npos; }
+
+  /// The literals, in the order given.
+  const std::vector<std::string>& needles() const { return needles_; }
+
+ private:
+  bool verify(std::string_view hay, size_t pos) const;
+  std::vector<std::string> needles_;
+};
+
+/// The literals that mark a line as possibly about a pull. bench/literals.txt
+/// holds the same list so `rg -c` can be timed on equal terms.
+const std::vector<std::string>& pull_literals();
+
+}  // namespace pullscan
+
+namespace pullscan {
+/// Number of '\n' bytes in s (SSE2 where available).
+size_t count_newlines(std::string_view s);
+}  // namespace pullscan

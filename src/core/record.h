@@ -1,0 +1,135 @@
+// The records that flow through the pipeline. Parsers turn the few
+// pull-related lines of an input into owning Events; correlation folds Events
+// into PullAttempts (one per real pull, whatever number of components logged
+// it); classification gives each attempt a class and rule; findings group
+// failed attempts into incidents. Every stage after the parsers reads and
+// writes only these types, so they are the contract between the libraries.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pullscan {
+
+/// Where an event came from: input index (into RunResult::inputs) and 1-based line.
+struct SourceLoc {
+  uint32_t input = 0;
+  uint64_t line = 0;
+};
+
+/// What a line says about a pull. Spelled as serialised (JSON, SQL, goldens).
+enum class EventKind : uint8_t {
+  pull_started,    // containerd `PullImage "x"`, kubelet Pulling event
+  pull_succeeded,  // `returns image reference`, Pulled event
+  pull_failed,     // `PullImage "x" failed`, kubelet PullImage/ErrImagePull lines, pasted errors
+  back_off,        // `Back-off pulling image`, ImagePullBackOff: kubelet waits, no pull happens
+  host_failed,     // containerd `trying next host` / `fetch failed`: one registry host of an attempt
+  pull_stats,      // `stop pulling image ... bytes read`, `Pulled image ... size ... in`: volume, timing
+  pull_stalled,    // `cancel pulling image ... because of no progress in`
+  config_error,    // `failed to decode hosts.toml`: containerd ignored a mirror config
+};
+/// Serialised name of an EventKind.
+std::string_view to_string(EventKind k);
+
+/// Which component wrote the line. The join treats the same failure seen by
+/// two sources as one attempt, and the same source twice as two attempts.
+enum class Source : uint8_t { containerd, kubelet, event, pasted, crio, docker };
+/// Serialised name of a Source.
+std::string_view to_string(Source s);
+
+/// Flags for how much of an event's time the line gave.
+enum TimeFlags : uint8_t {
+  time_none = 0,
+  time_has_date = 1,  // month and day known
+  time_has_year = 2,
+  time_has_zone = 4,  // absolute (UTC) once set
+};
+
+/// One pull-related fact from one line. Owning: it outlives the line buffer.
+struct Event {
+  EventKind kind = EventKind::pull_failed;
+  Source source = Source::pasted;
+  uint8_t time_flags = time_none;
+  int64_t time_ns = 0;          // UTC ns when time_has_zone; naive local otherwise; 0 unknown
+  std::string node;             // journal host, klog preamble host, event source.host
+  std::string ns;               // namespace
+  std::string pod;              // pod name (without namespace)
+  std::string container;
+  std::string image;            // normalised (docker.io/library/nginx:latest)
+  std::string reason;           // kubelet reason (ErrImagePull, ImagePullBackOff...) or gRPC code
+  std::string message;          // full error text (redacted); rules run against it
+  std::string host;             // registry host a per-host try went to
+  int64_t bytes = -1;           // bytes pulled, -1 unknown
+  int64_t duration_ms = -1;     // pull duration, -1 unknown
+  int32_t count = 1;            // repeats this one line stands for (event count, "x4 over")
+  uint8_t channel = 0;          // which line of a source: kubelet PullImage (0), sync error (1), start failed (2)
+  SourceLoc where;
+  std::string line;             // the raw line (redacted, capped) shown as evidence
+};
+
+/// How an attempt ended, as the JSON contract spells it.
+enum class Outcome : uint8_t { failed, succeeded, backoff, unknown };
+/// Serialised name of an Outcome.
+std::string_view to_string(Outcome o);
+
+/// A registry host tried during one attempt (mirror chain), and what it answered.
+struct HostTry {
+  std::string host;
+  std::string error;
+};
+
+/// One real pull: the events of every source that saw it.
+struct PullAttempt {
+  uint32_t id = 0;              // 1-based, stable order (first_ns, image, pod, node)
+  std::string node, ns, pod, container, image, registry;
+  int64_t first_ns = 0, last_ns = 0;  // UTC ns, 0 unknown
+  Outcome outcome = Outcome::unknown;
+  std::vector<uint32_t> events;       // indexes into RunResult::events
+  std::vector<HostTry> tries;
+  int64_t bytes = -1, duration_ms = -1;
+  int32_t backoffs = 0;               // back-off notices folded into this attempt
+  uint8_t sources = 0;                // bit per Source
+  // Filled by classification.
+  std::string class_id, rule_id, error;  // error: root-cause text (peeled)
+  int64_t evidence = -1;                 // event index of the line that decided the class
+  int64_t cause_from = -1;               // attempt index whose cause a back-off inherited
+  std::vector<std::pair<std::string, std::string>> vars;  // placeholder values
+  int64_t finding = -1;                  // index into RunResult::findings
+};
+
+/// A group of failed attempts with one cause: what the report leads with.
+struct Finding {
+  std::string class_id, rule_id, title, registry, explanation;
+  std::vector<std::string> images, nodes, namespaces, pods, fix;
+  int64_t attempts = 0;
+  int64_t first_ns = 0, last_ns = 0;
+  int64_t evidence = -1;             // event index shown as evidence
+  std::vector<uint32_t> attempt_ids; // indexes into RunResult::attempts
+  std::string scope;                 // blast radius in words
+};
+
+/// What was read from one input, for the report's inputs section.
+struct InputInfo {
+  std::string path;         // as given ("-" for stdin)
+  std::string format;       // detected or forced format name
+  uint64_t lines = 0;
+  uint64_t events = 0;
+  uint64_t skipped = 0;     // lines that could not be read as text (junk, cut)
+  std::string time_note;    // where a missing year/zone came from
+  bool readable = true;
+};
+
+/// Everything one run produced. Output depends only on this.
+struct RunResult {
+  std::vector<InputInfo> inputs;
+  std::vector<Event> events;
+  std::vector<PullAttempt> attempts;
+  std::vector<Finding> findings;
+};
+
+/// Set bit for a Source in PullAttempt::sources.
+inline uint8_t source_bit(Source s) { return static_cast<uint8_t>(1u << static_cast<unsigned>(s)); }
+
+}  // namespace pullscan

@@ -1,0 +1,51 @@
+// Small text helpers every stage shares: Go-style unquoting (containerd's
+// logrus and kubelet's klog quote values with strconv.Quote), JSON string
+// escaping for the reporters, and view utilities. All work on string_view so
+// the hot path can look at a line without copying it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pullscan {
+
+/// Reads a Go-quoted string starting at s[pos] == '"'. On success appends the
+/// unquoted text to out, sets pos just past the closing quote and returns true.
+/// Handles \" \\ \n \t \r \a \b \f \v \xNN \uNNNN \UNNNNNNNN and octal escapes.
+bool go_unquote_at(std::string_view s, size_t& pos, std::string& out);
+
+/// Unquotes a whole Go-quoted string ("..."); returns nullopt if malformed.
+std::optional<std::string> go_unquote(std::string_view quoted);
+
+/// Appends s to out as the body of a JSON string (no surrounding quotes).
+/// Invalid UTF-8 bytes become U+FFFD so the output always parses.
+void json_escape(std::string_view s, std::string& out);
+
+/// s without leading and trailing ASCII whitespace.
+std::string_view trim(std::string_view s);
+
+/// True if s contains needle.
+inline bool contains(std::string_view s, std::string_view needle) {
+  return s.find(needle) != std::string_view::npos;
+}
+
+/// The text between the first `open` and the next `close` after it, or empty.
+std::string_view between(std::string_view s, std::string_view open, std::string_view close);
+
+/// Parses a non-negative decimal integer; nullopt on anything else.
+std::optional<int64_t> parse_uint(std::string_view s);
+
+/// Cuts s to at most max bytes (on a UTF-8 boundary), adding "…" when cut.
+std::string ellipsize(std::string_view s, size_t max);
+
+/// Replaces bytes that are not printable (controls, invalid UTF-8) with '?',
+/// so evidence lines from binary junk cannot corrupt a terminal.
+std::string printable(std::string_view s);
+
+/// Joins items with sep.
+std::string join(const std::vector<std::string>& items, std::string_view sep);
+
+}  // namespace pullscan

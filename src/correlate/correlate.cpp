@@ -1,0 +1,261 @@
+// Join rules, in the order a pull leaves its lines:
+//  - a start joins an attempt of the same node and image that is still open,
+//    began within the start window and has no start from the same channel;
+//  - an outcome joins the most recent attempt of that node and image (or pod,
+//    when the line names no image) that has no outcome from the same channel
+//    and is open or ended within the end window; otherwise it is a new attempt;
+//  - per-host tries and stats join the latest attempt of the node (and image);
+//  - back-off notices fold into the latest attempt, or open a back-off-only one.
+#include "correlate/correlate.h"
+
+#include <algorithm>
+#include <numeric>
+#include <tuple>
+
+#include "core/image_ref.h"
+
+namespace pullscan {
+namespace {
+
+uint32_t channel_of(const Event& e) { return 1u << (static_cast<unsigned>(e.source) * 3 + e.channel); }
+
+std::string key_of(std::string_view node, std::string_view image) {
+  std::string k(node);
+  k.push_back('|');
+  k.append(image);
+  return k;
+}
+
+bool near(int64_t a, int64_t b, int64_t window) {
+  if (a == 0 || b == 0) return true;  // pasted text without times: order is all we have
+  return (a > b ? a - b : b - a) <= window;
+}
+
+bool is_outcome(EventKind k) { return k == EventKind::pull_failed || k == EventKind::pull_succeeded; }
+
+}  // namespace
+
+Correlator::Correlator(const std::vector<Event>& events, std::vector<PullAttempt>& attempts, CorrelateOptions opt)
+    : events_(events), attempts_(attempts), opt_(opt) {}
+
+uint32_t Correlator::open_attempt(const Event& e) {
+  PullAttempt a;
+  a.node = e.node;
+  a.image = e.image;
+  a.first_ns = a.last_ns = e.time_ns;
+  attempts_.push_back(std::move(a));
+  started_by_.push_back(0);
+  ended_by_.push_back(0);
+  ended_at_.push_back(0);
+  uint32_t idx = static_cast<uint32_t>(attempts_.size() - 1);
+  by_key_[key_of(e.node, e.image)].push_back(idx);
+  return idx;
+}
+
+void Correlator::attach(uint32_t ai, uint32_t index, const Event& e) {
+  PullAttempt& a = attempts_[ai];
+  a.events.push_back(index);
+  a.sources |= source_bit(e.source);
+  if (e.time_ns) {
+    if (!a.first_ns || e.time_ns < a.first_ns) a.first_ns = e.time_ns;
+    if (e.time_ns > a.last_ns) a.last_ns = e.time_ns;
+  }
+  if (a.pod.empty() && !e.pod.empty()) {
+    a.pod = e.pod;
+    a.ns = e.ns;
+  }
+  if (a.container.empty() && !e.container.empty()) a.container = e.container;
+  if (a.node.empty() && !e.node.empty()) a.node = e.node;
+  if (a.image.empty() && !e.image.empty()) {
+    a.image = e.image;
+    by_key_[key_of(a.node, a.image)].push_back(ai);
+  }
+}
+
+int64_t Correlator::find_open_for_start(const Event& e, uint32_t channel) const {
+  auto it = by_key_.find(key_of(e.node, e.image));
+  if (it == by_key_.end()) return -1;
+  for (auto r = it->second.rbegin(); r != it->second.rend(); ++r) {
+    const PullAttempt& a = attempts_[*r];
+    if (ended_by_[*r] || (started_by_[*r] & channel)) continue;
+    if (!near(a.first_ns, e.time_ns, opt_.start_window_ns)) continue;
+    return *r;
+  }
+  return -1;
+}
+
+int64_t Correlator::find_for_outcome(const Event& e, uint32_t channel) const {
+  auto usable = [&](uint32_t i) {
+    const PullAttempt& a = attempts_[i];
+    if (ended_by_[i] & channel) return false;
+    if (!e.pod.empty() && !a.pod.empty() && (a.pod != e.pod || a.ns != e.ns)) return false;
+    if (!e.image.empty() && !a.image.empty() && a.image != e.image) return false;
+    // Same outcome only: a success never absorbs a failure report.
+    for (uint32_t ev : a.events) {
+      const Event& o = events_[ev];
+      if (is_outcome(o.kind) && o.kind != e.kind) return false;
+    }
+    int64_t ref = ended_by_[i] ? ended_at_[i] : a.last_ns;
+    return near(ref, e.time_ns, ended_by_[i] ? opt_.end_window_ns : opt_.end_window_ns * 10);
+  };
+  if (!e.image.empty()) {
+    auto it = by_key_.find(key_of(e.node, e.image));
+    if (it != by_key_.end())
+      for (auto r = it->second.rbegin(); r != it->second.rend(); ++r)
+        if (usable(*r)) return *r;
+    return -1;
+  }
+  // No image in the line (e.g. `pull QPS exceeded`): the pod is the key.
+  if (e.pod.empty()) return -1;
+  for (size_t i = attempts_.size(); i-- > 0;) {
+    const PullAttempt& a = attempts_[i];
+    if (a.node == e.node && a.pod == e.pod && a.ns == e.ns && usable(static_cast<uint32_t>(i)))
+      return static_cast<int64_t>(i);
+  }
+  return -1;
+}
+
+int64_t Correlator::find_latest(const Event& e) const {
+  for (size_t i = attempts_.size(); i-- > 0;) {
+    const PullAttempt& a = attempts_[i];
+    if (a.node != e.node) continue;
+    if (!e.image.empty() && a.image != e.image) continue;
+    if (e.image.empty() && (e.pod.empty() || a.pod != e.pod)) continue;
+    if (!e.pod.empty() && !a.pod.empty() && (a.pod != e.pod || a.ns != e.ns)) continue;
+    return static_cast<int64_t>(i);
+  }
+  return -1;
+}
+
+int64_t Correlator::find_for_host(const Event& e) const {
+  // `trying next host` names a host, not an image; the URL in its error names
+  // the repository. Prefer the open containerd attempt whose repository it is.
+  int64_t fallback = -1;
+  for (size_t i = attempts_.size(); i-- > 0;) {
+    const PullAttempt& a = attempts_[i];
+    if (a.node != e.node || ended_by_[i] || !(a.sources & source_bit(Source::containerd))) continue;
+    if (!near(a.first_ns, e.time_ns, opt_.end_window_ns * 10)) continue;
+    size_t slash = a.image.find('/');
+    std::string path = slash == std::string::npos ? a.image : a.image.substr(slash + 1);
+    path = path.substr(0, path.find_first_of(":@"));
+    if (!path.empty() && e.message.find("/v2/" + path + "/") != std::string::npos) return static_cast<int64_t>(i);
+    if (fallback < 0) fallback = static_cast<int64_t>(i);
+  }
+  return fallback;
+}
+
+void Correlator::add(uint32_t index) {
+  const Event& e = events_[index];
+  const uint32_t channel = channel_of(e);
+  const int32_t repeats = std::max<int32_t>(1, std::min<int32_t>(e.count, 100000));
+  switch (e.kind) {
+    case EventKind::pull_started:
+      for (int32_t r = 0; r < repeats; ++r) {
+        int64_t ai = find_open_for_start(e, channel);
+        uint32_t a = ai >= 0 ? static_cast<uint32_t>(ai) : open_attempt(e);
+        started_by_[a] |= channel;
+        attach(a, index, e);
+      }
+      break;
+    case EventKind::pull_failed:
+    case EventKind::pull_succeeded:
+      for (int32_t r = 0; r < repeats; ++r) {
+        int64_t ai = find_for_outcome(e, channel);
+        uint32_t a = ai >= 0 ? static_cast<uint32_t>(ai) : open_attempt(e);
+        ended_by_[a] |= channel;
+        if (!ended_at_[a] || e.time_ns > ended_at_[a]) ended_at_[a] = e.time_ns;
+        attach(a, index, e);
+      }
+      break;
+    case EventKind::back_off: {
+      int64_t ai = find_latest(e);
+      uint32_t a = ai >= 0 ? static_cast<uint32_t>(ai) : open_attempt(e);
+      attempts_[a].backoffs += repeats;
+      attach(a, index, e);
+      break;
+    }
+    case EventKind::host_failed: {
+      int64_t ai = find_for_host(e);
+      if (ai < 0) break;
+      attempts_[static_cast<size_t>(ai)].tries.push_back({e.host, e.message});
+      attach(static_cast<uint32_t>(ai), index, e);
+      break;
+    }
+    case EventKind::pull_stats:
+    case EventKind::pull_stalled: {
+      int64_t ai = find_latest(e);
+      if (ai < 0) break;
+      PullAttempt& a = attempts_[static_cast<size_t>(ai)];
+      if (e.bytes > 0) a.bytes = e.bytes;
+      if (e.duration_ms >= 0 && e.kind == EventKind::pull_stats) a.duration_ms = e.duration_ms;
+      attach(static_cast<uint32_t>(ai), index, e);
+      break;
+    }
+    case EventKind::config_error:
+      break;  // node-wide, not part of one attempt
+  }
+}
+
+void Correlator::finish() {
+  for (PullAttempt& a : attempts_) {
+    bool failed = false, succeeded = false, backoff = a.backoffs > 0;
+    for (uint32_t ev : a.events) {
+      const Event& e = events_[ev];
+      if (e.kind == EventKind::pull_failed) failed = true;
+      if (e.kind == EventKind::pull_succeeded) {
+        succeeded = true;
+        if (e.duration_ms >= 0 && a.duration_ms < 0) a.duration_ms = e.duration_ms;
+        if (e.bytes > 0 && a.bytes < 0) a.bytes = e.bytes;
+      }
+    }
+    a.outcome = succeeded ? Outcome::succeeded : failed ? Outcome::failed : backoff ? Outcome::backoff : Outcome::unknown;
+    a.registry = registry_of(a.image);
+    if (a.registry.empty()) {
+      // No image anywhere (a docker CLI error, a kubectl pods row): use the URL host if any.
+      for (uint32_t ev : a.events) {
+        const std::string& m = events_[ev].message;
+        size_t u = m.find("://");
+        if (u == std::string::npos) continue;
+        size_t end = m.find_first_of("/\" ", u + 3);
+        a.registry = m.substr(u + 3, end == std::string::npos ? std::string::npos : end - u - 3);
+        break;
+      }
+    }
+  }
+}
+
+void correlate(const std::vector<Event>& events, std::vector<PullAttempt>& attempts, std::vector<int64_t>& attempt_of) {
+  std::vector<uint32_t> order(events.size());
+  std::iota(order.begin(), order.end(), 0u);
+  // Unknown times (0) sort first, keeping input order among themselves.
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    const Event& x = events[a];
+    const Event& y = events[b];
+    return std::tie(x.time_ns, x.where.input, x.where.line) < std::tie(y.time_ns, y.where.input, y.where.line);
+  });
+  std::vector<PullAttempt> raw;
+  Correlator c(events, raw, {});
+  for (uint32_t i : order) c.add(i);
+  c.finish();
+  // Report order: time, then image, pod, node; ids follow it.
+  std::vector<uint32_t> idx(raw.size());
+  std::iota(idx.begin(), idx.end(), 0u);
+  std::stable_sort(idx.begin(), idx.end(), [&](uint32_t a, uint32_t b) {
+    const PullAttempt& x = raw[a];
+    const PullAttempt& y = raw[b];
+    return std::tie(x.first_ns, x.image, x.ns, x.pod, x.node) < std::tie(y.first_ns, y.image, y.ns, y.pod, y.node);
+  });
+  attempts.clear();
+  attempts.reserve(raw.size());
+  attempt_of.assign(events.size(), -1);
+  for (uint32_t i : idx) {
+    PullAttempt a = std::move(raw[i]);
+    std::sort(a.events.begin(), a.events.end());
+    a.events.erase(std::unique(a.events.begin(), a.events.end()), a.events.end());
+    a.id = static_cast<uint32_t>(attempts.size() + 1);
+    for (uint32_t ev : a.events) attempt_of[ev] = a.id - 1;
+    attempts.push_back(std::move(a));
+  }
+}
+
+}  // namespace pullscan

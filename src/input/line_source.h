@@ -1,0 +1,44 @@
+// Input stage: turns a path (or "-" for stdin) into blocks of whole lines.
+// Files may be gzip-compressed; that is detected from the bytes, not the
+// name. A block is a view into a reused buffer, valid until the next call, so
+// reading costs one buffer no matter how large the input is. A line longer
+// than the cap is cut, handed over once with `cut` set, and the rest of it
+// skipped, so one giant line cannot exhaust memory.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace pullscan {
+
+/// A run of complete lines from one input.
+struct LineBlock {
+  std::string_view text;    // whole lines; each ends with '\n' except perhaps the input's last
+  uint64_t first_line = 1;  // 1-based number of the first line in text
+  bool cut = false;         // text is the first max_line_bytes of one over-long line
+};
+
+/// Reads one input as LineBlocks.
+class BlockReader {
+ public:
+  virtual ~BlockReader() = default;
+  /// Fills block with the next lines; false at end of input or on a read error (see error()).
+  virtual bool next(LineBlock& block) = 0;
+  /// Why reading stopped early, or empty.
+  virtual const std::string& error() const = 0;
+  /// Modification time of the file in ns since the epoch, 0 for stdin or unknown.
+  virtual int64_t mtime_ns() const = 0;
+};
+
+/// Options for opening inputs.
+struct ReadOptions {
+  size_t block_bytes = 1 << 20;     // read size
+  size_t max_line_bytes = 1 << 20;  // longer lines are cut
+};
+
+/// Opens path ("-" = stdin). Returns nullptr and sets error when it cannot be opened.
+std::unique_ptr<BlockReader> open_input(const std::string& path, const ReadOptions& opt, std::string& error);
+
+}  // namespace pullscan

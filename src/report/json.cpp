@@ -1,0 +1,217 @@
+// The JSON reporter. Its shape is a contract (README "JSON output"): schema
+// "pullscan.report/v1"; inputs, summary, attempts, findings. Times are ISO
+// 8601 UTC with milliseconds, or null when no line gave one.
+#include <map>
+
+#include "core/text.h"
+#include "core/timeutil.h"
+#include "report/report.h"
+
+namespace pullscan {
+namespace {
+
+class JsonWriter {
+ public:
+  explicit JsonWriter(std::string& out) : out_(out) {}
+  void str(std::string_view s) {
+    out_ += '"';
+    json_escape(s, out_);
+    out_ += '"';
+  }
+  void key(std::string_view k) {
+    comma();
+    str(k);
+    out_ += ": ";
+    fresh_ = true;
+  }
+  void value_str(std::string_view s) {
+    comma();
+    str(s);
+  }
+  void value_int(int64_t v) {
+    comma();
+    out_ += std::to_string(v);
+  }
+  void value_raw(std::string_view v) {
+    comma();
+    out_ += v;
+  }
+  void time(int64_t ns) {
+    if (ns) value_str(format_iso_ms(ns));
+    else value_raw("null");
+  }
+  void opt_int(int64_t v, bool present) {
+    if (present) value_int(v);
+    else value_raw("null");
+  }
+  void open(char c) {
+    comma();
+    out_ += c;
+    fresh_ = true;
+  }
+  void close(char c) {
+    out_ += c;
+    fresh_ = false;
+  }
+  void str_list(const std::vector<std::string>& items) {
+    open('[');
+    for (const std::string& s : items) value_str(s);
+    close(']');
+  }
+
+ private:
+  void comma() {
+    if (!fresh_) out_ += ", ";
+    fresh_ = false;
+  }
+  std::string& out_;
+  bool fresh_ = true;
+};
+
+}  // namespace
+
+void write_json_report(const RunResult& r, std::ostream& os) {
+  std::string out;
+  JsonWriter w(out);
+  w.open('{');
+  w.key("schema");
+  w.value_str("pullscan.report/v1");
+  w.key("inputs");
+  w.open('[');
+  for (const InputInfo& in : r.inputs) {
+    w.open('{');
+    w.key("path"); w.value_str(in.path);
+    w.key("format"); w.value_str(in.format);
+    w.key("lines"); w.value_int(static_cast<int64_t>(in.lines));
+    w.key("events"); w.value_int(static_cast<int64_t>(in.events));
+    w.key("skipped"); w.value_int(static_cast<int64_t>(in.skipped));
+    if (!in.time_note.empty()) { w.key("time_note"); w.value_str(in.time_note); }
+    w.close('}');
+  }
+  w.close(']');
+  int64_t failed = 0, succeeded = 0, backoff = 0, unknown = 0;
+  std::map<std::string, int64_t> by_class;
+  for (const PullAttempt& a : r.attempts) {
+    if (a.outcome == Outcome::failed) ++failed;
+    else if (a.outcome == Outcome::succeeded) ++succeeded;
+    else if (a.outcome == Outcome::backoff) ++backoff;
+    else ++unknown;
+    by_class[a.class_id]++;
+  }
+  w.key("summary");
+  w.open('{');
+  w.key("attempts"); w.value_int(static_cast<int64_t>(r.attempts.size()));
+  w.key("failed"); w.value_int(failed);
+  w.key("succeeded"); w.value_int(succeeded);
+  w.key("backoff"); w.value_int(backoff);
+  w.key("unknown"); w.value_int(unknown);
+  w.key("by_class");
+  w.open('{');
+  for (const auto& [cls, n] : by_class) { w.key(cls); w.value_int(n); }
+  w.close('}');
+  w.key("findings"); w.value_int(static_cast<int64_t>(r.findings.size()));
+  w.close('}');
+  w.key("attempts");
+  w.open('[');
+  for (const PullAttempt& a : r.attempts) {
+    w.open('{');
+    w.key("id"); w.value_int(a.id);
+    w.key("image"); w.value_str(a.image);
+    w.key("registry"); w.value_str(a.registry);
+    w.key("node"); w.value_str(a.node);
+    w.key("namespace"); w.value_str(a.ns);
+    w.key("pod"); w.value_str(a.pod);
+    w.key("container"); w.value_str(a.container);
+    w.key("outcome"); w.value_str(to_string(a.outcome));
+    w.key("class"); w.value_str(a.class_id);
+    w.key("rule"); w.value_str(a.rule_id);
+    w.key("error"); w.value_str(a.error);
+    w.key("first_seen"); w.time(a.first_ns);
+    w.key("last_seen"); w.time(a.last_ns);
+    w.key("duration_ms"); w.opt_int(a.duration_ms, a.duration_ms >= 0);
+    w.key("bytes"); w.opt_int(a.bytes, a.bytes >= 0);
+    w.key("backoffs"); w.value_int(a.backoffs);
+    w.key("sources");
+    w.open('[');
+    for (unsigned s = 0; s < 6; ++s)
+      if (a.sources & (1u << s)) w.value_str(to_string(static_cast<Source>(s)));
+    w.close(']');
+    w.key("evidence");
+    w.open('[');
+    // The deciding line first, then the rest in input order.
+    std::vector<uint32_t> order;
+    if (a.evidence >= 0) order.push_back(static_cast<uint32_t>(a.evidence));
+    for (uint32_t ev : a.events)
+      if (static_cast<int64_t>(ev) != a.evidence) order.push_back(ev);
+    for (uint32_t ev : order) {
+      const Event& e = r.events[ev];
+      w.open('{');
+      w.key("input"); w.value_int(e.where.input);
+      w.key("line"); w.value_int(static_cast<int64_t>(e.where.line));
+      w.key("source"); w.value_str(to_string(e.source));
+      w.key("kind"); w.value_str(to_string(e.kind));
+      w.close('}');
+    }
+    w.close(']');
+    if (!a.tries.empty()) {
+      w.key("tries");
+      w.open('[');
+      for (const HostTry& t : a.tries) {
+        w.open('{');
+        w.key("host"); w.value_str(t.host);
+        w.key("error"); w.value_str(t.error);
+        w.close('}');
+      }
+      w.close(']');
+    }
+    if (a.cause_from >= 0) {
+      w.key("cause_from_attempt");
+      w.value_int(r.attempts[static_cast<size_t>(a.cause_from)].id);
+    }
+    w.key("finding");
+    w.opt_int(a.finding + 1, a.finding >= 0);
+    w.close('}');
+  }
+  w.close(']');
+  w.key("findings");
+  w.open('[');
+  for (size_t i = 0; i < r.findings.size(); ++i) {
+    const Finding& f = r.findings[i];
+    w.open('{');
+    w.key("id"); w.value_int(static_cast<int64_t>(i + 1));
+    w.key("class"); w.value_str(f.class_id);
+    w.key("rule"); w.value_str(f.rule_id);
+    w.key("title"); w.value_str(f.title);
+    w.key("registry"); w.value_str(f.registry);
+    w.key("images"); w.str_list(f.images);
+    w.key("attempts"); w.value_int(f.attempts);
+    w.key("nodes"); w.str_list(f.nodes);
+    w.key("namespaces"); w.str_list(f.namespaces);
+    w.key("pods"); w.str_list(f.pods);
+    w.key("first_seen"); w.time(f.first_ns);
+    w.key("last_seen"); w.time(f.last_ns);
+    w.key("scope"); w.value_str(f.scope);
+    w.key("explanation"); w.value_str(f.explanation);
+    w.key("fix"); w.str_list(f.fix);
+    if (f.evidence >= 0) {
+      const Event& e = r.events[static_cast<size_t>(f.evidence)];
+      w.key("evidence");
+      w.open('{');
+      w.key("input"); w.value_int(e.where.input);
+      w.key("line"); w.value_int(static_cast<int64_t>(e.where.line));
+      w.key("text"); w.value_str(e.line);
+      w.close('}');
+    }
+    w.key("attempt_ids");
+    w.open('[');
+    for (uint32_t ai : f.attempt_ids) w.value_int(r.attempts[ai].id);
+    w.close(']');
+    w.close('}');
+  }
+  w.close(']');
+  w.close('}');
+  out += '\n';
+  os << out;
+}
+
+}  // namespace pullscan

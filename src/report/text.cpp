@@ -1,0 +1,212 @@
+// The human report. Sections, in order: a verdict line, one block per
+// finding (most attempts first) with its evidence and the fix for this
+// registry/node/pod, then pulls that succeeded, then the inputs read and how
+// their times were completed. Lines wrap at TextOptions::width.
+#include <algorithm>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "classify/classify.h"
+#include "core/text.h"
+#include "core/timeutil.h"
+#include "report/report.h"
+
+namespace pullscan {
+namespace {
+
+constexpr size_t kLabel = 12;  // column where values start
+
+// Word-wraps text into lines of at most `width - indent`, honouring newlines.
+std::vector<std::string> wrap(std::string_view text, size_t width) {
+  std::vector<std::string> lines;
+  if (width < 20) width = 20;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t nl = text.find('\n', start);
+    std::string_view para = text.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start);
+    // Keep the paragraph's own indentation (YAML snippets in fixes).
+    size_t lead = 0;
+    while (lead < para.size() && para[lead] == ' ') ++lead;
+    std::string indent(para.substr(0, lead));
+    std::string cur = indent;
+    size_t i = lead;
+    bool any = false;
+    while (i < para.size()) {
+      size_t sp = para.find(' ', i);
+      std::string_view word = para.substr(i, sp == std::string_view::npos ? std::string_view::npos : sp - i);
+      if (!word.empty()) {
+        if (any && cur.size() + 1 + word.size() > width) {
+          lines.push_back(cur);
+          cur = indent;
+          any = false;
+        }
+        if (any) cur += ' ';
+        cur += word;
+        any = true;
+      }
+      if (sp == std::string_view::npos) break;
+      i = sp + 1;
+    }
+    while (!cur.empty() && cur.back() == ' ') cur.pop_back();
+    lines.push_back(cur);
+    if (nl == std::string_view::npos) break;
+    start = nl + 1;
+  }
+  while (!lines.empty() && trim(lines.back()).empty()) lines.pop_back();
+  return lines;
+}
+
+void field(std::ostream& out, std::string_view label, std::string_view value, size_t width) {
+  std::vector<std::string> lines = wrap(value, width - kLabel);
+  bool long_label = label.size() > kLabel - 3;
+  if (long_label) out << "  " << label << '\n';
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (i == 0 && !long_label) out << fmt::format("  {:<{}}", label, kLabel - 2);
+    else if (!lines[i].empty()) out << std::string(kLabel, ' ');
+    out << lines[i] << '\n';
+  }
+  if (lines.empty() && !long_label) out << fmt::format("  {:<{}}\n", label, kLabel - 2);
+}
+
+std::string list_summary(const std::vector<std::string>& items, size_t max) {
+  if (items.size() <= max) return join(items, ", ");
+  std::vector<std::string> head(items.begin(), items.begin() + static_cast<long>(max));
+  return join(head, ", ") + fmt::format(" and {} more", items.size() - max);
+}
+
+std::string when(int64_t first, int64_t last) {
+  if (!first) return "no timestamps in the input";
+  std::string a = format_iso_ms(first);
+  std::string b = format_iso_ms(last);
+  std::string a_s = a.substr(0, 10) + " " + a.substr(11, 8);
+  if (last - first < 1000000000LL) return a_s + " UTC";
+  std::string b_s = b.substr(0, 10) == a.substr(0, 10) ? b.substr(11, 8) : b.substr(0, 10) + " " + b.substr(11, 8);
+  return fmt::format("{} → {} UTC ({})", a_s, b_s, format_span(last - first));
+}
+
+std::string plural(int64_t n, std::string_view one, std::string_view many) {
+  return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
+std::string location(const RunResult& r, int64_t ev) {
+  if (ev < 0) return "";
+  const Event& e = r.events[static_cast<size_t>(ev)];
+  std::string path = e.where.input < r.inputs.size() ? r.inputs[e.where.input].path : "?";
+  return fmt::format("{}:{} ({})", path, e.where.line, to_string(e.source));
+}
+
+}  // namespace
+
+void write_text_report(const RunResult& r, const RuleSet& rules, const TextOptions& opt, std::ostream& out) {
+  const size_t width = opt.width < 60 ? 60 : opt.width;
+  int64_t failed = 0, succeeded = 0, backoff = 0, unknown = 0;
+  std::map<std::string, int64_t> failed_by_class;
+  for (const PullAttempt& a : r.attempts) {
+    if (a.outcome == Outcome::failed) ++failed;
+    else if (a.outcome == Outcome::succeeded) ++succeeded;
+    else if (a.outcome == Outcome::backoff) ++backoff;
+    else ++unknown;
+    if (a.outcome == Outcome::failed || a.outcome == Outcome::backoff) failed_by_class[a.class_id]++;
+  }
+  // Verdict line.
+  if (r.attempts.empty()) {
+    uint64_t lines = 0;
+    for (const InputInfo& in : r.inputs) lines += in.lines;
+    out << fmt::format("pullscan: no image pulls found in {}.\n", plural(static_cast<int64_t>(lines), "line", "lines"));
+  } else if (failed + backoff == 0) {
+    out << fmt::format("pullscan: {} — none failed.\n",
+                       plural(static_cast<int64_t>(r.attempts.size()), "pull attempt", "pull attempts"));
+  } else {
+    std::vector<std::pair<int64_t, std::string>> classes;
+    for (const auto& [c, n] : failed_by_class) classes.emplace_back(-n, c);
+    std::sort(classes.begin(), classes.end());
+    std::vector<std::string> parts;
+    for (const auto& [n, c] : classes) parts.push_back(fmt::format("{} {}", c, -n));
+    std::string head = fmt::format("pullscan: {} of {} failed", failed,
+                                   plural(static_cast<int64_t>(r.attempts.size()), "pull attempt", "pull attempts"));
+    if (backoff) head += fmt::format(", {} in back-off", backoff);
+    if (succeeded) head += fmt::format(", {} succeeded", succeeded);
+    out << head << '\n';
+    field(out, "by class", join(parts, ", "), width);
+  }
+  // Findings.
+  for (size_t i = 0; i < r.findings.size(); ++i) {
+    const Finding& f = r.findings[i];
+    std::string title = fmt::format("{}. {} [{}] ", i + 1, f.title, f.class_id);
+    out << "\n── " << title;
+    size_t used = 3 + title.size();
+    if (used < width) {
+      std::string rule_line;
+      for (size_t k = used; k < width; ++k) rule_line += "─";
+      out << rule_line;
+    }
+    out << '\n';
+    int64_t inherited = 0;
+    for (uint32_t ai : f.attempt_ids)
+      if (r.attempts[ai].outcome == Outcome::backoff) ++inherited;
+    std::string count = plural(f.attempts, "attempt", "attempts");
+    if (inherited) count += fmt::format(" ({} in back-off)", inherited);
+    field(out, "attempts", count + ", " + when(f.first_ns, f.last_ns), width);
+    if (!f.registry.empty()) field(out, "registry", f.registry, width);
+    if (!f.images.empty()) field(out, "images", list_summary(f.images, 6), width);
+    if (!f.nodes.empty()) field(out, "nodes", list_summary(f.nodes, 8), width);
+    if (!f.pods.empty()) field(out, "pods", list_summary(f.pods, 8), width);
+    field(out, "scope", f.scope, width);
+    field(out, "rule", f.rule_id, width);
+    if (f.evidence >= 0) {
+      field(out, "evidence", location(r, f.evidence), width);
+      const PullAttempt* rep = nullptr;
+      for (uint32_t ai : f.attempt_ids)
+        if (r.attempts[ai].evidence == f.evidence) rep = &r.attempts[ai];
+      std::string err = rep && !rep->error.empty() ? rep->error : r.events[static_cast<size_t>(f.evidence)].message;
+      if (!err.empty()) field(out, "error", ellipsize(printable(err), 600), width);
+    }
+    if (opt.explain && f.evidence >= 0) {
+      const Event& e = r.events[static_cast<size_t>(f.evidence)];
+      std::vector<RuleMatch> ms = rules.matches(rule_text(e), f.registry);
+      std::vector<std::string> lines;
+      for (size_t k = 0; k < ms.size(); ++k)
+        lines.push_back(fmt::format("{} {} (class {}, priority {}){}", k == 0 ? "won: " : "lost:", ms[k].rule->id,
+                                    ms[k].rule->class_id, ms[k].rule->priority,
+                                    k == 0 && ms.size() > 1 ? " — highest priority" : ""));
+      if (lines.empty()) lines.push_back("no rule matched");
+      field(out, "matched", join(lines, "\n"), width);
+    }
+    if (!f.explanation.empty()) field(out, "why", f.explanation, width);
+    for (size_t k = 0; k < f.fix.size(); ++k)
+      field(out, k == 0 ? "fix" : "", fmt::format("{}. {}", k + 1, f.fix[k]), width);
+  }
+  // Successes, briefly.
+  if (succeeded) {
+    std::map<std::string, std::set<std::string>> ok_images;
+    for (const PullAttempt& a : r.attempts)
+      if (a.outcome == Outcome::succeeded) ok_images[a.image].insert(a.node.empty() ? "-" : a.node);
+    out << "\n── Succeeded\n";
+    for (const auto& [img, nodes] : ok_images)
+      field(out, "", fmt::format("{} on {}", img.empty() ? "(image not named)" : img,
+                                 list_summary(std::vector<std::string>(nodes.begin(), nodes.end()), 6)),
+            width);
+  }
+  if (unknown) {
+    out << '\n';
+    field(out, "unfinished",
+          fmt::format("{} started but no outcome in the input (still running, or the log ends first)",
+                      plural(unknown, "pull", "pulls")),
+          width);
+  }
+  // Inputs.
+  out << "\n── Inputs\n";
+  for (const InputInfo& in : r.inputs) {
+    std::string desc = in.readable ? fmt::format("{}, {}, {}", in.format, plural(static_cast<int64_t>(in.lines), "line", "lines"),
+                                                 plural(static_cast<int64_t>(in.events), "pull event", "pull events"))
+                                   : "could not be read";
+    if (in.skipped) desc += fmt::format(", {} unreadable", plural(static_cast<int64_t>(in.skipped), "part", "parts"));
+    if (!in.time_note.empty()) desc += "; " + in.time_note;
+    field(out, in.path, desc, width);
+  }
+}
+
+}  // namespace pullscan

@@ -1,0 +1,229 @@
+// SQLite writer and the read-only query runner behind `pullscan sql`.
+#include "store/store.h"
+
+#include <sqlite3.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+
+#include "core/embedded.h"
+#include "core/text.h"
+#include "core/timeutil.h"
+
+namespace pullscan {
+
+extern const EmbeddedFile embedded_schema[];
+
+namespace {
+
+struct DbCloser {
+  void operator()(sqlite3* db) const { sqlite3_close(db); }
+};
+struct StmtCloser {
+  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+};
+using Db = std::unique_ptr<sqlite3, DbCloser>;
+using Stmt = std::unique_ptr<sqlite3_stmt, StmtCloser>;
+
+std::string json_list(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ",";
+    out += '"';
+    json_escape(items[i], out);
+    out += '"';
+  }
+  return out + "]";
+}
+
+// Binds by position; an optional value is NULL when it is "unknown".
+class Binder {
+ public:
+  explicit Binder(sqlite3_stmt* s) : s_(s) { sqlite3_reset(s_); sqlite3_clear_bindings(s_); }
+  Binder& text(const std::string& v) {
+    sqlite3_bind_text(s_, ++i_, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Binder& integer(int64_t v) {
+    sqlite3_bind_int64(s_, ++i_, v);
+    return *this;
+  }
+  Binder& opt_integer(int64_t v, bool present) {
+    if (present) sqlite3_bind_int64(s_, ++i_, v);
+    else sqlite3_bind_null(s_, ++i_);
+    return *this;
+  }
+  Binder& time(int64_t ns) {
+    if (ns) text(format_iso_ms(ns));
+    else sqlite3_bind_null(s_, ++i_);
+    return *this;
+  }
+  bool step() { return sqlite3_step(s_) == SQLITE_DONE; }
+
+ private:
+  sqlite3_stmt* s_;
+  int i_ = 0;
+};
+
+bool exec(sqlite3* db, const char* sql, std::string& error) {
+  char* msg = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &msg) != SQLITE_OK) {
+    error = msg ? msg : "sqlite error";
+    sqlite3_free(msg);
+    return false;
+  }
+  return true;
+}
+
+Stmt prepare(sqlite3* db, const char* sql, std::string& error) {
+  sqlite3_stmt* s = nullptr;
+  if (sqlite3_prepare_v2(db, sql, -1, &s, nullptr) != SQLITE_OK) error = sqlite3_errmsg(db);
+  return Stmt(s);
+}
+
+std::string sources_json(uint8_t bits) {
+  std::vector<std::string> names;
+  for (unsigned s = 0; s < 6; ++s)
+    if (bits & (1u << s)) names.emplace_back(to_string(static_cast<Source>(s)));
+  return json_list(names);
+}
+
+}  // namespace
+
+std::string schema_sql() { return std::string(embedded_schema[0].data, embedded_schema[0].size); }
+
+std::string default_db_path() {
+  const char* state = std::getenv("XDG_STATE_HOME");
+  if (state && *state) return std::string(state) + "/pullscan/last.db";
+  const char* home = std::getenv("HOME");
+  return std::string(home && *home ? home : ".") + "/.local/state/pullscan/last.db";
+}
+
+bool write_store(const std::string& path, const RunResult& r, const std::vector<int64_t>& attempt_of,
+                 std::string& error) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path final_path(path);
+  if (final_path.has_parent_path()) fs::create_directories(final_path.parent_path(), ec);
+  std::string tmp = path + ".tmp";
+  fs::remove(tmp, ec);
+  sqlite3* raw = nullptr;
+  if (sqlite3_open_v2(tmp.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+    error = raw ? sqlite3_errmsg(raw) : "cannot open";
+    sqlite3_close(raw);
+    return false;
+  }
+  Db db(raw);
+  std::string schema = schema_sql();
+  if (!exec(db.get(), "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;", error) ||
+      !exec(db.get(), schema.c_str(), error) || !exec(db.get(), "BEGIN", error))
+    return false;
+  Stmt meta = prepare(db.get(), "INSERT INTO meta VALUES (?,?)", error);
+  Stmt in = prepare(db.get(), "INSERT INTO inputs VALUES (?,?,?,?,?,?,?)", error);
+  Stmt fi = prepare(db.get(), "INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
+  Stmt at = prepare(db.get(), "INSERT INTO attempts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
+  Stmt tr = prepare(db.get(), "INSERT INTO tries VALUES (?,?,?,?)", error);
+  Stmt ev = prepare(db.get(), "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
+  if (!meta || !in || !fi || !at || !tr || !ev) return false;
+  bool ok = Binder(meta.get()).text("schema").text("pullscan.db/v1").step() &&
+            Binder(meta.get()).text("generator").text("pullscan").step();
+  for (size_t i = 0; ok && i < r.inputs.size(); ++i) {
+    const InputInfo& x = r.inputs[i];
+    Binder b(in.get());
+    b.integer(static_cast<int64_t>(i)).text(x.path).text(x.format).integer(static_cast<int64_t>(x.lines));
+    b.integer(static_cast<int64_t>(x.events)).integer(static_cast<int64_t>(x.skipped));
+    if (x.time_note.empty()) b.opt_integer(0, false);
+    else b.text(x.time_note);
+    ok = b.step();
+  }
+  for (size_t i = 0; ok && i < r.findings.size(); ++i) {
+    const Finding& f = r.findings[i];
+    Binder b(fi.get());
+    b.integer(static_cast<int64_t>(i + 1)).text(f.class_id).text(f.rule_id).text(f.title).text(f.registry);
+    b.integer(f.attempts).text(json_list(f.images)).text(json_list(f.nodes)).text(json_list(f.namespaces));
+    b.text(json_list(f.pods)).time(f.first_ns).time(f.last_ns).text(f.scope).text(f.explanation);
+    b.text(json_list(f.fix)).opt_integer(f.evidence + 1, f.evidence >= 0);
+    ok = b.step();
+  }
+  for (size_t i = 0; ok && i < r.attempts.size(); ++i) {
+    const PullAttempt& a = r.attempts[i];
+    Binder b(at.get());
+    b.integer(a.id).text(a.image).text(a.registry).text(a.node).text(a.ns).text(a.pod).text(a.container);
+    b.text(std::string(to_string(a.outcome))).text(a.class_id).text(a.rule_id).text(a.error);
+    b.time(a.first_ns).time(a.last_ns).opt_integer(a.first_ns, a.first_ns != 0).opt_integer(a.last_ns, a.last_ns != 0);
+    b.opt_integer(a.duration_ms, a.duration_ms >= 0).opt_integer(a.bytes, a.bytes >= 0).integer(a.backoffs);
+    b.text(sources_json(a.sources)).opt_integer(a.evidence + 1, a.evidence >= 0);
+    b.opt_integer(a.cause_from + 1, a.cause_from >= 0).opt_integer(a.finding + 1, a.finding >= 0);
+    ok = b.step();
+    for (size_t t = 0; ok && t < a.tries.size(); ++t)
+      ok = Binder(tr.get()).integer(a.id).integer(static_cast<int64_t>(t + 1)).text(a.tries[t].host).text(a.tries[t].error).step();
+  }
+  for (size_t i = 0; ok && i < r.events.size(); ++i) {
+    const Event& e = r.events[i];
+    Binder b(ev.get());
+    b.integer(static_cast<int64_t>(i + 1)).integer(e.where.input).integer(static_cast<int64_t>(e.where.line));
+    b.time(e.time_ns).opt_integer(e.time_ns, e.time_ns != 0).text(std::string(to_string(e.kind)));
+    b.text(std::string(to_string(e.source))).text(e.node).text(e.ns).text(e.pod).text(e.container).text(e.image);
+    b.text(e.reason).text(e.message).text(e.host).opt_integer(e.bytes, e.bytes >= 0);
+    b.opt_integer(e.duration_ms, e.duration_ms >= 0).integer(e.count);
+    int64_t att = i < attempt_of.size() ? attempt_of[i] : -1;
+    b.opt_integer(att + 1, att >= 0).text(e.line);
+    ok = b.step();
+  }
+  if (!ok) {
+    error = sqlite3_errmsg(db.get());
+    return false;
+  }
+  if (!exec(db.get(), "COMMIT", error)) return false;
+  meta.reset(); in.reset(); fi.reset(); at.reset(); tr.reset(); ev.reset();
+  db.reset();
+  fs::rename(tmp, final_path, ec);
+  if (ec) {
+    error = "cannot move " + tmp + " to " + path + ": " + ec.message();
+    return false;
+  }
+  return true;
+}
+
+bool query_store(const std::string& path, const std::string& sql, std::ostream& out, std::string& error) {
+  sqlite3* raw = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    error = raw ? sqlite3_errmsg(raw) : "cannot open";
+    sqlite3_close(raw);
+    return false;
+  }
+  Db db(raw);
+  const char* tail = sql.c_str();
+  while (tail && *tail) {
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(db.get(), tail, -1, &s, &tail) != SQLITE_OK) {
+      error = sqlite3_errmsg(db.get());
+      return false;
+    }
+    if (!s) break;  // trailing whitespace or comment
+    Stmt stmt(s);
+    int cols = sqlite3_column_count(s);
+    if (cols > 0) {
+      for (int c = 0; c < cols; ++c) out << (c ? "|" : "") << sqlite3_column_name(s, c);
+      out << '\n';
+    }
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+      for (int c = 0; c < cols; ++c) {
+        if (c) out << '|';
+        const unsigned char* t = sqlite3_column_text(s, c);
+        if (t) out << reinterpret_cast<const char*>(t);
+      }
+      out << '\n';
+    }
+    if (rc != SQLITE_DONE) {
+      error = sqlite3_errmsg(db.get());
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace pullscan

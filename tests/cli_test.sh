@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# End-to-end tests of the real binary, as the README tells users to run it:
+# stdin and file inputs, gzip, --db and the default state database,
+# `pullscan sql`, --no-db, JSON validity, exit codes, hostile input.
+# Usage: tests/cli_test.sh PATH/TO/pullscan   (from the source directory)
+set -u
+PULLSCAN=$1
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+export XDG_STATE_HOME=$TMP/state
+pass=0 fail=0
+check() {  # check NAME COMMAND...: the command must succeed
+  local name=$1; shift
+  if "$@" >"$TMP/out" 2>"$TMP/err"; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL: $name"; sed 's/^/  | /' "$TMP/out" "$TMP/err" | head -20; fi
+}
+exit_is() { local want=$1; shift; "$@"; [ $? -eq "$want" ]; }
+S=samples/realpull
+
+check "stdin is read when piped"        bash -c "cat $S/dns-nxdomain.short.txt | $PULLSCAN --no-db | grep -q 'dns_failure'"
+check "exit 1 when pulls failed"        exit_is 1 $PULLSCAN --no-db $S/dns-nxdomain.short.txt
+check "exit 0 when none failed"         exit_is 0 $PULLSCAN --no-db $S/success.short.txt
+check "files in any mix, gzip too"      bash -c "$PULLSCAN --no-db -o json $S/success.short.txt samples/journal/realpull-all.short-iso.txt.gz | grep -q '\"attempts\": 32'"
+check "--db writes the named file"      bash -c "$PULLSCAN --db $TMP/scan.db $S/forbidden-403.short.txt >/dev/null; sqlite3 $TMP/scan.db .tables | tr -s ' \n' ' ' | grep -q 'attempts events findings inputs meta tries'"
+check "default db in XDG_STATE_HOME"    bash -c "$PULLSCAN $S/forbidden-403.short.txt >/dev/null; test -f $XDG_STATE_HOME/pullscan/last.db"
+check "pullscan sql reads the last scan" bash -c "$PULLSCAN sql 'SELECT image, class, count(*) FROM attempts GROUP BY 1,2' | grep -qx '127.0.0.1:41510/realpull/hello:1.0|access_denied|1'"
+check "pullscan sql is read-only"       exit_is 2 $PULLSCAN sql 'DELETE FROM attempts'
+check "--no-db leaves the db alone"     bash -c "rm -f $XDG_STATE_HOME/pullscan/last.db; $PULLSCAN --no-db $S/success.short.txt >/dev/null; test ! -e $XDG_STATE_HOME/pullscan/last.db"
+check "json output is valid JSON"       bash -c "$PULLSCAN --no-db -o json $S/toomanyrequests-429.short.txt > $TMP/r.json; sqlite3 :memory: \"select json_valid(readfile('$TMP/r.json'))\" | grep -qx 1"
+check "usage error is exit 2"           exit_is 2 $PULLSCAN --output xml $S/success.short.txt
+check "missing file is exit 2"          exit_is 2 $PULLSCAN --no-db /nonexistent/journal.txt
+check "missing file among good: warn"   bash -c "$PULLSCAN --no-db /nonexistent/x $S/dns-nxdomain.short.txt 2>$TMP/e | grep -q dns_failure; grep -q '^pullscan: /nonexistent/x: No such file or directory$' $TMP/e"
+head -c 20000 /dev/urandom > "$TMP/junk.bin"
+{ head -c 3000 /dev/urandom; echo; cat $S/connection-refused.short.txt; } > "$TMP/mixed.bin"
+check "binary junk: no crash"           bash -c "$PULLSCAN --no-db $TMP/junk.bin >/dev/null 2>&1; [ \$? -le 1 ]"
+check "junk then a journal: rest read"  bash -c "$PULLSCAN --no-db $TMP/mixed.bin 2>$TMP/e | grep -q connection_refused"
+head -c 40000 samples/journal/realpull-all.short-iso.txt.gz > "$TMP/cut.gz"
+check "truncated gzip: diagnostic, goes on" bash -c "$PULLSCAN --no-db $TMP/cut.gz $S/dns-nxdomain.short.txt 2>$TMP/e | grep -q dns_failure; grep -q '^pullscan: $TMP/cut.gz:[0-9]*: read error' $TMP/e"
+check "formats are listed"              bash -c "$PULLSCAN formats | grep -q '^journal-short'"
+check "rules list"                      bash -c "$PULLSCAN rules list | grep -q rate_limited"
+check "rules check accepts rules/"      $PULLSCAN rules check rules
+check "explain a pasted error"          bash -c "$PULLSCAN explain 'Error response from daemon: toomanyrequests: You have reached your pull rate limit' | grep -q rate_limited"
+check "explain from stdin"              bash -c "echo 'dial tcp: lookup reg.example on 10.0.0.2:53: no such host' | $PULLSCAN explain | grep -q dns_failure"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,66 @@
+// Golden reports: every file under samples/ is scanned as a user would scan
+// it, and its text and JSON reports must equal tests/golden/<path>.txt and
+// .json. UPDATE_GOLDEN=1 rewrites them; review the diff before committing.
+// A sidecar tests/golden/<path>.args may give extra flags (one per line:
+// `--year 2023`, `--tz +02:00`) for samples that carry no year.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "cli/options.h"
+#include "helpers.h"
+
+using namespace pullscan;
+namespace fs = std::filesystem;
+
+namespace {
+
+void apply_args(const std::string& args_file, Options& o) {
+  std::istringstream in(test::read_file(args_file));
+  std::string flag, value;
+  while (in >> flag >> value) {
+    if (flag == "--year") o.scan.year = std::stoi(value);
+    else if (flag == "--tz") o.scan.utc_offset_s = parse_tz_offset(value);
+  }
+}
+
+void compare(const std::string& golden, const std::string& actual) {
+  if (std::getenv("UPDATE_GOLDEN")) {
+    fs::create_directories(fs::path(golden).parent_path());
+    std::ofstream(golden, std::ios::binary) << actual;
+    return;
+  }
+  std::string expected = test::read_file(golden);
+  INFO("golden " << golden << " (run with UPDATE_GOLDEN=1 to create or refresh it)");
+  CHECK(expected == actual);
+}
+
+}  // namespace
+
+TEST_CASE("golden reports over samples/", "[golden]") {
+  std::string root = test::source_path("");
+  std::vector<std::string> samples;
+  for (const auto& e : fs::recursive_directory_iterator(root + "samples")) {
+    if (!e.is_regular_file() || e.path().filename() == "README.md" || e.path().extension() == ".py") continue;
+    std::string rel = fs::relative(e.path(), root).string();
+    if (rel.rfind("samples/real/", 0) == 0) continue;  // the pasted-text corpus has its own test
+    samples.push_back(rel);
+  }
+  std::sort(samples.begin(), samples.end());
+  REQUIRE(samples.size() >= 30);
+  for (const std::string& rel : samples) {
+    SECTION(rel) {
+      std::string golden = root + "tests/golden/" + rel.substr(8);
+      for (const char* fmt : {"text", "json"}) {
+        Options o = test::scan_options({rel}, fmt);
+        apply_args(golden + ".args", o);
+        auto res = test::run_tool(o);
+        compare(golden + (std::string(fmt) == "text" ? ".txt" : ".json"), res.out);
+        CHECK(res.code != 2);
+      }
+    }
+  }
+}

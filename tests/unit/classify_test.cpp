@@ -1,0 +1,103 @@
+// classify: verdicts on real error texts, the traps an expert knows, fixes
+// filled with this attempt's registry/node/pod, back-off cause inheritance.
+#include <catch2/catch.hpp>
+
+#include "../helpers.h"
+#include "classify/classify.h"
+#include "core/text.h"
+
+using namespace pullscan;
+using pullscan::test::analyse_text;
+
+namespace {
+
+std::string class_of(const std::string& text) {
+  RunResult r = analyse_text(text);
+  if (r.attempts.empty()) return "<no attempt>";
+  return r.attempts.front().class_id;
+}
+
+}  // namespace
+
+TEST_CASE("pasted error texts classify as an expert would", "[classify]") {
+  struct Case { const char* text; const char* cls; };
+  const Case cases[] = {
+      // seeds/001: docker CLI messages
+      {"Error response from daemon: toomanyrequests: You have reached your pull rate limit", "rate_limited"},
+      {"Error response from daemon: unauthorized: authentication required", "auth_required"},
+      {"Error response from daemon: denied: requested access to the resource is denied", "access_denied"},
+      {"Error response from daemon: Get https://registry.com/v2/: dial tcp: lookup registry.com: no such host",
+       "dns_failure"},
+      // formats.md §1.5.4 canonical texts
+      {"Failed to pull image \"nginx:bad\": rpc error: code = NotFound desc = failed to pull and unpack image "
+       "\"docker.io/library/nginx:bad\": failed to resolve reference \"docker.io/library/nginx:bad\": "
+       "docker.io/library/nginx:bad: not found",
+       "not_found"},
+      {"Failed to pull image \"private/app:1\": failed to pull and unpack image \"docker.io/private/app:1\": failed to "
+       "resolve reference \"docker.io/private/app:1\": pull access denied, repository does not exist or may require "
+       "authorization: server message: insufficient_scope: authorization failed",
+       "not_found_or_unauthorized"},
+      {"Failed to pull image \"reg.local/app:1\": failed to pull and unpack image \"reg.local/app:1\": failed to "
+       "resolve reference \"reg.local/app:1\": failed to do request: Head \"https://reg.local/v2/app/manifests/1\": "
+       "tls: failed to verify certificate: x509: certificate signed by unknown authority",
+       "tls_unknown_authority"},
+      {"Failed to pull image \"reg.local/app:1\": failed to do request: Head \"https://reg.local/v2/app/manifests/1\": "
+       "dial tcp 10.1.2.3:443: connect: connection refused",
+       "connection_refused"},
+      {"Failed to pull image \"reg.local/app:1\": failed to do request: Head \"https://reg.local/v2/app/manifests/1\": "
+       "dial tcp 10.1.2.3:443: i/o timeout",
+       "network_timeout"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.text);
+    CHECK(class_of(c.text) == c.cls);
+  }
+}
+
+TEST_CASE("traps: what looks like one class but is another", "[classify][traps]") {
+  // `no such host` is DNS, never not-found.
+  CHECK(class_of("Failed to pull image \"registry.invalid/x:1\": failed to pull and unpack image "
+                 "\"registry.invalid/x:1\": failed to resolve reference \"registry.invalid/x:1\": failed to do "
+                 "request: Head \"https://registry.invalid/v2/x/manifests/1\": dial tcp: lookup registry.invalid on "
+                 "127.0.0.153:53: no such host") == "dns_failure");
+  // `TLS handshake timeout` is the network, not TLS trust.
+  CHECK(class_of("Failed to pull image \"silent.example.test:41531/realpull/hello:1.0\": failed to do request: Head "
+                 "\"https://silent.example.test:41531/v2/realpull/hello/manifests/1.0\": net/http: TLS handshake "
+                 "timeout") == "network_timeout");
+}
+
+TEST_CASE("fixes carry this attempt's registry, node and pod", "[classify]") {
+  RunResult r = analyse_text(
+      "May 01 12:00:00 node-7 kubelet[1]: E0501 12:00:00.000000 1 pod_workers.go:1] \"Error syncing pod, skipping\" "
+      "err=\"failed to \\\"StartContainer\\\" for \\\"api\\\" with ErrImagePull: \\\"failed to pull and unpack image "
+      "\\\\\\\"reg.corp.example:5000/team/api:2\\\\\\\": failed to resolve reference "
+      "\\\\\\\"reg.corp.example:5000/team/api:2\\\\\\\": failed to do request: Head "
+      "\\\\\\\"https://reg.corp.example:5000/v2/team/api/manifests/2\\\\\\\": x509: certificate signed by unknown "
+      "authority\\\"\" pod=\"shop/api-1\" podUID=\"u\"\n");
+  REQUIRE(r.findings.size() == 1);
+  const Finding& f = r.findings[0];
+  CHECK(f.class_id == "tls_unknown_authority");
+  CHECK(f.registry == "reg.corp.example:5000");
+  CHECK(f.pods == std::vector<std::string>{"shop/api-1"});
+  std::string fixes = join(f.fix, "\n");
+  CHECK(fixes.find("reg.corp.example") != std::string::npos);
+  CHECK(fixes.find("{registry") == std::string::npos);
+  CHECK(fixes.find("{node}") == std::string::npos);
+}
+
+TEST_CASE("a back-off inherits the cause of the last failure of the image on the node", "[classify]") {
+  RunResult r = analyse_text(
+      "time=\"2024-05-01T12:00:00.000000000Z\" level=error msg=\"PullImage \\\"nginx:bad\\\" failed\" error=\"rpc error: code = NotFound desc = failed to pull and unpack image \\\"docker.io/library/nginx:bad\\\": failed to resolve reference \\\"docker.io/library/nginx:bad\\\": docker.io/library/nginx:bad: not found\"\n"
+      "  Normal   BackOff    1s (x3 over 15s)   kubelet            Back-off pulling image \"nginx:bad\"\n");
+  REQUIRE(r.attempts.size() == 1);
+  CHECK(r.attempts[0].class_id == "not_found");
+}
+
+TEST_CASE("an unmatched failure is unknown, not dropped", "[classify]") {
+  RunResult r = analyse_text("Failed to pull image \"x:1\": something nobody has seen before\n");
+  REQUIRE(r.attempts.size() == 1);
+  CHECK(r.attempts[0].outcome == Outcome::failed);
+  CHECK(r.attempts[0].class_id == "unknown");
+  CHECK(r.attempts[0].rule_id == "unmatched");
+  CHECK(r.findings.size() == 1);
+}

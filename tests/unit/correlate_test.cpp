@@ -1,0 +1,119 @@
+// correlate: one attempt per real pull, whatever number of components and
+// lines reported it; attempts counted by starts and failures, never lines.
+#include <catch2/catch.hpp>
+
+#include "../helpers.h"
+
+using namespace pullscan;
+using pullscan::test::analyse_text;
+
+namespace {
+
+// One failed pull of nginx:bad on node-1 as containerd 1.7, kubelet 1.28 and
+// kubelet's V3 event log all report it (formats.md §0).
+std::string one_failure(const std::string& t0, const std::string& k0) {
+  return "May 01 " + t0 + " node-1 kubelet[1]: I0501 " + k0 +
+         ".000000 1 event.go:1] \"Event occurred\" object=\"default/web-1\" fieldPath=\"spec.containers{web}\" kind=\"Pod\" apiVersion=\"v1\" type=\"Normal\" reason=\"Pulling\" message=\"Pulling image \\\"nginx:bad\\\"\"\n"
+         "May 01 " + t0 + " node-1 containerd[2]: time=\"2024-05-01T" + t0 + ".100000000Z\" level=info msg=\"PullImage \\\"nginx:bad\\\"\"\n"
+         "May 01 " + t0 + " node-1 containerd[2]: time=\"2024-05-01T" + t0 + ".500000000Z\" level=error msg=\"PullImage \\\"nginx:bad\\\" failed\" error=\"rpc error: code = NotFound desc = failed to pull and unpack image \\\"docker.io/library/nginx:bad\\\": failed to resolve reference \\\"docker.io/library/nginx:bad\\\": docker.io/library/nginx:bad: not found\"\n"
+         "May 01 " + t0 + " node-1 kubelet[1]: E0501 " + k0 +
+         ".600000 1 remote_image.go:1] \"PullImage from image service failed\" err=\"rpc error: code = NotFound desc = failed to pull and unpack image \\\"docker.io/library/nginx:bad\\\": not found\" image=\"nginx:bad\"\n"
+         "May 01 " + t0 + " node-1 kubelet[1]: I0501 " + k0 +
+         ".700000 1 event.go:1] \"Event occurred\" object=\"default/web-1\" fieldPath=\"spec.containers{web}\" kind=\"Pod\" apiVersion=\"v1\" type=\"Warning\" reason=\"Failed\" message=\"Failed to pull image \\\"nginx:bad\\\": rpc error: code = NotFound desc = not found\"\n"
+         "May 01 " + t0 + " node-1 kubelet[1]: I0501 " + k0 +
+         ".710000 1 event.go:1] \"Event occurred\" object=\"default/web-1\" fieldPath=\"spec.containers{web}\" kind=\"Pod\" apiVersion=\"v1\" type=\"Warning\" reason=\"Failed\" message=\"Error: ErrImagePull\"\n"
+         "May 01 " + t0 + " node-1 kubelet[1]: E0501 " + k0 +
+         ".800000 1 pod_workers.go:1] \"Error syncing pod, skipping\" err=\"failed to \\\"StartContainer\\\" for \\\"web\\\" with ErrImagePull: \\\"rpc error: code = NotFound desc = failed to pull and unpack image \\\\\\\"docker.io/library/nginx:bad\\\\\\\": not found\\\"\" pod=\"default/web-1\" podUID=\"u1\"\n";
+}
+
+std::string backoff(const std::string& t0, const std::string& k0) {
+  return "May 01 " + t0 + " node-1 kubelet[1]: E0501 " + k0 +
+         ".000000 1 pod_workers.go:1] \"Error syncing pod, skipping\" err=\"failed to \\\"StartContainer\\\" for \\\"web\\\" with ImagePullBackOff: \\\"Back-off pulling image \\\\\\\"nginx:bad\\\\\\\"\\\"\" pod=\"default/web-1\" podUID=\"u1\"\n";
+}
+
+}  // namespace
+
+TEST_CASE("one failure seen by containerd, kubelet and events is one attempt", "[correlate]") {
+  RunResult r = analyse_text(one_failure("12:00:00", "12:00:00"));
+  REQUIRE(r.attempts.size() == 1);
+  const PullAttempt& a = r.attempts[0];
+  CHECK(a.outcome == Outcome::failed);
+  CHECK(a.image == "docker.io/library/nginx:bad");
+  CHECK(a.node == "node-1");
+  CHECK(a.pod == "web-1");
+  CHECK(a.ns == "default");
+  CHECK(a.container == "web");
+  CHECK(a.class_id == "not_found");
+  CHECK((a.sources & source_bit(Source::containerd)));
+  CHECK((a.sources & source_bit(Source::kubelet)));
+  CHECK((a.sources & source_bit(Source::event)));
+}
+
+TEST_CASE("retries are separate attempts; back-offs between them are not", "[correlate]") {
+  std::string text = one_failure("12:00:00", "12:00:00") + backoff("12:00:05", "12:00:05") +
+                     backoff("12:00:08", "12:00:08") + one_failure("12:00:15", "12:00:15") +
+                     backoff("12:00:20", "12:00:20");
+  RunResult r = analyse_text(text);
+  REQUIRE(r.attempts.size() == 2);
+  CHECK(r.attempts[0].outcome == Outcome::failed);
+  CHECK(r.attempts[0].backoffs == 2);
+  CHECK(r.attempts[1].outcome == Outcome::failed);
+  CHECK(r.attempts[1].backoffs == 1);
+  REQUIRE(r.findings.size() == 1);
+  CHECK(r.findings[0].attempts == 2);
+}
+
+TEST_CASE("the same image failing on two nodes at once is two attempts", "[correlate]") {
+  std::string a = one_failure("12:00:00", "12:00:00");
+  std::string b = a;
+  for (size_t p = b.find("node-1"); p != std::string::npos; p = b.find("node-1", p)) b.replace(p, 6, "node-2");
+  RunResult r = analyse_text(a + b);
+  REQUIRE(r.attempts.size() == 2);
+  REQUIRE(r.findings.size() == 1);
+  CHECK(r.findings[0].nodes == std::vector<std::string>{"node-1", "node-2"});
+  CHECK(r.findings[0].scope.find("2 nodes") == 0);
+}
+
+TEST_CASE("an event that stands for N repeats is N attempts", "[correlate]") {
+  RunResult r = analyse_text(
+      "  Normal   Pulling    17s (x2 over 31s)  kubelet            Pulling image \"registry.k8s.io/pause:3.10\"\n"
+      "  Warning  Failed     2s (x2 over 16s)   kubelet            Failed to pull image \"registry.k8s.io/pause:3.10\": rpc error: code = NotFound desc = registry.k8s.io/pause:3.10: not found\n"
+      "  Warning  Failed     2s (x2 over 16s)   kubelet            Error: ErrImagePull\n"
+      "  Normal   BackOff    1s (x3 over 15s)   kubelet            Back-off pulling image \"registry.k8s.io/pause:3.10\"\n");
+  REQUIRE(r.attempts.size() == 2);
+  for (const PullAttempt& a : r.attempts) {
+    CHECK(a.outcome == Outcome::failed);
+    CHECK(a.class_id == "not_found");
+  }
+}
+
+TEST_CASE("back-off with no cause in view", "[correlate]") {
+  RunResult r = analyse_text(backoff("12:00:05", "12:00:05") + backoff("12:00:25", "12:00:25"));
+  REQUIRE(r.attempts.size() == 1);
+  CHECK(r.attempts[0].outcome == Outcome::backoff);
+  CHECK(r.attempts[0].class_id == "backoff_only");
+  CHECK(r.attempts[0].backoffs == 2);
+}
+
+TEST_CASE("success, and a start with no end", "[correlate]") {
+  RunResult r = analyse_text(
+      "time=\"2024-05-01T12:00:00.000000000Z\" level=info msg=\"PullImage \\\"nginx:1\\\"\"\n"
+      "time=\"2024-05-01T12:00:03.000000000Z\" level=info msg=\"PullImage \\\"nginx:1\\\" returns image reference \\\"sha256:ab\\\"\"\n"
+      "time=\"2024-05-01T12:01:00.000000000Z\" level=info msg=\"PullImage \\\"redis:7\\\"\"\n");
+  REQUIRE(r.attempts.size() == 2);
+  CHECK(r.attempts[0].outcome == Outcome::succeeded);
+  CHECK(r.attempts[0].class_id == "success");
+  CHECK(r.attempts[1].outcome == Outcome::unknown);
+  CHECK(r.findings.empty());
+}
+
+TEST_CASE("per-host tries attach to their attempt", "[correlate]") {
+  RunResult r = analyse_text(
+      "time=\"2024-05-01T12:00:00.000000000Z\" level=info msg=\"PullImage \\\"nginx:1\\\"\"\n"
+      "time=\"2024-05-01T12:00:01.000000000Z\" level=info msg=\"trying next host\" error=\"failed to do request: Head \\\"https://mirror.local/v2/library/nginx/manifests/1?ns=docker.io\\\": dial tcp 10.0.0.9:443: connect: connection refused\" host=mirror.local\n"
+      "time=\"2024-05-01T12:00:03.000000000Z\" level=info msg=\"PullImage \\\"nginx:1\\\" returns image reference \\\"sha256:ab\\\"\"\n");
+  REQUIRE(r.attempts.size() == 1);
+  REQUIRE(r.attempts[0].tries.size() == 1);
+  CHECK(r.attempts[0].tries[0].host == "mirror.local");
+  CHECK(r.attempts[0].outcome == Outcome::succeeded);
+}

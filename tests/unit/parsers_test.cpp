@@ -1,0 +1,222 @@
+// parsers: line → event tables for every envelope and payload of the
+// pipeline issue. Each case is one (or a few) real or source-shaped lines and
+// the fields the event must carry. Sources: ../shared/seeds (000: the
+// registry.k8s.io lines; 003: the Docker Hub 429 event), formats.md §1-§4.
+#include <catch2/catch.hpp>
+
+#include <sstream>
+
+#include "core/diag.h"
+#include "core/timeutil.h"
+#include "parsers/parser.h"
+
+using namespace pullscan;
+
+namespace {
+
+std::vector<Event> parse(const std::string& text, std::string* format = nullptr) {
+  std::ostringstream err;
+  Diagnostics diag(err);
+  std::vector<Event> out;
+  InputInfo info;
+  InputClock clock;
+  ScanOptions opt;
+  scan_text(text, 0, opt, diag, info, out, clock);
+  std::vector<InputInfo> infos{info};
+  resolve_times(opt, infos, {clock}, out, 2026);
+  if (format) *format = info.format;
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("containerd CRI lines in a journal (seed 000)", "[parsers][containerd]") {
+  std::string fmt_name;
+  auto ev = parse(
+      "Mar 17 11:33:04 kind-control-plane containerd[224]: time=\"2023-03-17T11:33:04.658642300Z\" level=info msg=\"PullImage \\\"registry.k8s.io/pause:3.10\\\"\"\n"
+      "Mar 17 11:33:05 kind-control-plane containerd[224]: time=\"2023-03-17T11:33:05.189169600Z\" level=info msg=\"trying next host - response was http.StatusNotFound\" host=registry.k8s.io\n"
+      "Mar 17 11:33:05 kind-control-plane containerd[224]: time=\"2023-03-17T11:33:05.191777300Z\" level=error msg=\"PullImage \\\"registry.k8s.io/pause:3.10\\\" failed\" error=\"rpc error: code = NotFound desc = failed to pull and unpack image \\\"registry.k8s.io/pause:3.10\\\": failed to resolve reference \\\"registry.k8s.io/pause:3.10\\\": registry.k8s.io/pause:3.10: not found\"\n",
+      &fmt_name);
+  CHECK(fmt_name == "journal-short");
+  REQUIRE(ev.size() == 3);
+  CHECK(ev[0].kind == EventKind::pull_started);
+  CHECK(ev[0].source == Source::containerd);
+  CHECK(ev[0].node == "kind-control-plane");
+  CHECK(ev[0].image == "registry.k8s.io/pause:3.10");
+  CHECK(format_iso_ms(ev[0].time_ns) == "2023-03-17T11:33:04.658Z");
+  CHECK(ev[1].kind == EventKind::host_failed);
+  CHECK(ev[1].host == "registry.k8s.io");
+  CHECK(ev[1].message == "404 Not Found");
+  CHECK(ev[2].kind == EventKind::pull_failed);
+  CHECK(ev[2].message ==
+        "rpc error: code = NotFound desc = failed to pull and unpack image \"registry.k8s.io/pause:3.10\": failed to "
+        "resolve reference \"registry.k8s.io/pause:3.10\": registry.k8s.io/pause:3.10: not found");
+  CHECK(ev[2].where.line == 3);
+}
+
+TEST_CASE("kubelet start-failed line gets the year and zone from containerd (seed 000)", "[parsers][kubelet]") {
+  auto ev = parse(
+      "Mar 17 11:33:04 kind-control-plane containerd[224]: time=\"2023-03-17T11:33:04.658642300Z\" level=info msg=\"PullImage \\\"registry.k8s.io/pause:3.10\\\"\"\n"
+      "Mar 17 11:33:05 kind-control-plane kubelet[804]: E0317 11:33:05.192844     804 kuberuntime_manager.go:862] container &Container{Name:my-puase-container,Image:registry.k8s.io/pause:3.10,Command:[],Args:[],WorkingDir:,} start failed in pod my-pause_default(4b642716-1dba-44d4-833b-1eccd6b6ca7a): ErrImagePull: rpc error: code = NotFound desc = failed to pull and unpack image \"registry.k8s.io/pause:3.10\": not found\n");
+  REQUIRE(ev.size() == 2);
+  const Event& k = ev[1];
+  CHECK(k.kind == EventKind::pull_failed);
+  CHECK(k.source == Source::kubelet);
+  CHECK(k.container == "my-puase-container");
+  CHECK(k.image == "registry.k8s.io/pause:3.10");
+  CHECK(k.pod == "my-pause");
+  CHECK(k.ns == "default");
+  CHECK(k.reason == "ErrImagePull");
+  CHECK(format_iso_ms(k.time_ns) == "2023-03-17T11:33:05.192Z");
+}
+
+TEST_CASE("kubelet structured lines: PullImage failed and the twice-quoted sync error", "[parsers][kubelet]") {
+  auto ev = parse(
+      "E0501 12:00:01.234000    1234 remote_image.go:180] \"PullImage from image service failed\" err=\"rpc error: code = NotFound desc = failed to pull and unpack image \\\"docker.io/library/nginx:bad\\\": not found\" image=\"nginx:bad\"\n"
+      "E0501 12:00:01.234999    1234 pod_workers.go:1301] \"Error syncing pod, skipping\" err=\"failed to \\\"StartContainer\\\" for \\\"web\\\" with ErrImagePull: \\\"rpc error: code = NotFound desc = failed to pull and unpack image \\\\\\\"docker.io/library/nginx:bad\\\\\\\": not found\\\"\" pod=\"default/web-6d4b\" podUID=\"4f1c2a9e\"\n"
+      "E0501 12:00:11.000000    1234 pod_workers.go:1301] \"Error syncing pod, skipping\" err=\"failed to \\\"StartContainer\\\" for \\\"web\\\" with ImagePullBackOff: \\\"Back-off pulling image \\\\\\\"nginx:bad\\\\\\\"\\\"\" pod=\"default/web-6d4b\" podUID=4f1c2a9e\n");
+  REQUIRE(ev.size() == 3);
+  CHECK(ev[0].kind == EventKind::pull_failed);
+  CHECK(ev[0].image == "docker.io/library/nginx:bad");
+  CHECK(ev[0].channel == 0);
+  CHECK(ev[1].kind == EventKind::pull_failed);
+  CHECK(ev[1].channel == 1);
+  CHECK(ev[1].message ==
+        "rpc error: code = NotFound desc = failed to pull and unpack image \"docker.io/library/nginx:bad\": not found");
+  CHECK(ev[1].pod == "web-6d4b");
+  CHECK(ev[1].ns == "default");
+  CHECK(ev[1].container == "web");
+  CHECK(ev[1].image == "docker.io/library/nginx:bad");
+  CHECK(ev[2].kind == EventKind::back_off);
+  CHECK(ev[2].image == "docker.io/library/nginx:bad");
+}
+
+TEST_CASE("kubelet's log of events (V3) and the 1.20 ObjectReference form", "[parsers][kubelet]") {
+  auto ev = parse(
+      "I0501 12:00:00.100000    1234 event.go:294] \"Event occurred\" object=\"shop/web-1\" fieldPath=\"spec.containers{web}\" kind=\"Pod\" apiVersion=\"v1\" type=\"Normal\" reason=\"Pulling\" message=\"Pulling image \\\"nginx:1.25\\\"\"\n"
+      "I0501 12:00:04.100000    1234 event.go:294] \"Event occurred\" object=\"shop/web-1\" fieldPath=\"spec.containers{web}\" kind=\"Pod\" apiVersion=\"v1\" type=\"Normal\" reason=\"Pulled\" message=\"Successfully pulled image \\\"nginx:1.25\\\" in 4.123s (4.321s including waiting). Image size: 70123456 bytes.\"\n"
+      "I0501 12:00:05.000000    1234 event.go:291] Event(v1.ObjectReference{Kind:\"Pod\", Namespace:\"shop\", Name:\"api-2\", UID:\"u\", APIVersion:\"v1\", ResourceVersion:\"1\", FieldPath:\"spec.containers{api}\"}): type: 'Normal' reason: 'BackOff' Back-off pulling image \"api:2\"\n");
+  REQUIRE(ev.size() == 3);
+  CHECK(ev[0].kind == EventKind::pull_started);
+  CHECK(ev[0].source == Source::event);
+  CHECK(ev[0].pod == "web-1");
+  CHECK(ev[0].ns == "shop");
+  CHECK(ev[0].container == "web");
+  CHECK(ev[1].kind == EventKind::pull_succeeded);
+  CHECK(ev[1].duration_ms == 4123);
+  CHECK(ev[1].bytes == 70123456);
+  CHECK(ev[2].kind == EventKind::back_off);
+  CHECK(ev[2].image == "docker.io/library/api:2");
+  CHECK(ev[2].pod == "api-2");
+  CHECK(ev[2].container == "api");
+}
+
+TEST_CASE("a klog multi-line value spread over journal entries is joined", "[parsers][kubelet]") {
+  // formats.md §1.5.6 / KLOG-ML: each block line is its own journal entry; a
+  // containerd entry may sit between them.
+  auto ev = parse(
+      "May 01 12:00:01 node-1 kubelet[1234]: E0501 12:00:01.234000    1234 remote_image.go:180] \"PullImage from image service failed\" err=<\n"
+      "May 01 12:00:01 node-1 kubelet[1234]:         rpc error: code = Unknown desc = failed to pull and unpack image \"docker.io/library/nginx:1\": unexpected status from GET request to https://registry-1.docker.io/v2/library/nginx/manifests/1: 429 Too Many Requests\n"
+      "May 01 12:00:01 node-1 containerd[99]: time=\"2024-05-01T12:00:01.300000000Z\" level=info msg=\"ImageCreate event\"\n"
+      "May 01 12:00:01 node-1 kubelet[1234]:         toomanyrequests: You have reached your pull rate limit.\n"
+      "May 01 12:00:01 node-1 kubelet[1234]:  > image=\"nginx:1\"\n");
+  REQUIRE(ev.size() == 1);
+  CHECK(ev[0].kind == EventKind::pull_failed);
+  CHECK(ev[0].image == "docker.io/library/nginx:1");
+  CHECK(ev[0].node == "node-1");
+  CHECK(ev[0].message.find("429 Too Many Requests\ntoomanyrequests: You have reached") != std::string::npos);
+}
+
+TEST_CASE("journal short-iso with both offset spellings", "[parsers][journal]") {
+  std::string f;
+  auto ev = parse(
+      "2026-11-22T11:21:02+0000 vm containerd[12967]: time=\"2026-11-22T11:21:02.747338868Z\" level=info msg=\"PullImage \\\"docker.io/library/hello:1.0\\\"\"\n"
+      "2024-05-01T14:00:01.5+02:00 node-2 kubelet[1]: E0501 14:00:01.500000 1 remote_image.go:1] \"PullImage from image service failed\" err=\"x509: certificate signed by unknown authority\" image=\"reg.local/app:1\"\n",
+      &f);
+  CHECK(f == "journal-iso");
+  REQUIRE(ev.size() == 2);
+  CHECK(format_iso_ms(ev[0].time_ns) == "2026-11-22T11:21:02.747Z");
+  CHECK(format_iso_ms(ev[1].time_ns) == "2024-05-01T12:00:01.500Z");
+  CHECK(ev[1].node == "node-2");
+}
+
+TEST_CASE("containerd logrus JSON", "[parsers][containerd]") {
+  std::string f;
+  auto ev = parse(
+      R"({"error":"failed to pull and unpack image \"docker.io/library/x:1\": failed to resolve reference \"docker.io/library/x:1\": docker.io/library/x:1: not found","level":"error","msg":"PullImage \"x:1\" failed","time":"2024-05-01T12:00:00.100000000Z"})"
+      "\n",
+      &f);
+  CHECK(f == "containerd-json");
+  REQUIRE(ev.size() == 1);
+  CHECK(ev[0].kind == EventKind::pull_failed);
+  CHECK(ev[0].image == "docker.io/library/x:1");
+  CHECK(ev[0].node.empty());
+}
+
+TEST_CASE("containerd 1.7 stats, stalls and sandbox pulls", "[parsers][containerd]") {
+  auto ev = parse(
+      "time=\"2024-05-01T12:00:09.000000000Z\" level=info msg=\"Pulled image \\\"nginx:1\\\" with image id \\\"sha256:aa\\\", repo tag \\\"docker.io/library/nginx:1\\\", repo digest \\\"docker.io/library/nginx@sha256:bb\\\", size \\\"71234567\\\" in 8.5s\"\n"
+      "time=\"2024-05-01T12:00:09.100000000Z\" level=info msg=\"stop pulling image docker.io/library/nginx:1: active requests=0, bytes read=71234000\"\n"
+      "time=\"2024-05-01T12:05:00.000000000Z\" level=error msg=\"cancel pulling image docker.io/library/big:1 because of no progress in 5m0s\"\n"
+      "time=\"2024-06-13T22:28:42.4+02:00\" level=error msg=\"RunPodSandbox for &PodSandboxMetadata{Name:coredns-1,Uid:u,Namespace:kube-system,Attempt:0,} failed, error\" error=\"failed to get sandbox image \\\"rancher/mirrored-pause:3.6\\\": failed to pull image \\\"rancher/mirrored-pause:3.6\\\": failed to pull and unpack image \\\"docker.io/rancher/mirrored-pause:3.6\\\": 500 Internal Server Error\"\n");
+  REQUIRE(ev.size() == 4);
+  CHECK(ev[0].kind == EventKind::pull_stats);
+  CHECK(ev[0].bytes == 71234567);
+  CHECK(ev[0].duration_ms == 8500);
+  CHECK(ev[1].bytes == 71234000);
+  CHECK(ev[2].kind == EventKind::pull_stalled);
+  CHECK(ev[2].duration_ms == 300000);
+  CHECK(ev[3].kind == EventKind::pull_failed);
+  CHECK(ev[3].pod == "coredns-1");
+  CHECK(ev[3].ns == "kube-system");
+  CHECK(ev[3].image == "docker.io/rancher/mirrored-pause:3.6");
+}
+
+TEST_CASE("pasted describe rows count their repeats", "[parsers][pasted]") {
+  auto ev = parse(
+      "  Warning  Failed     2s (x2 over 16s)  kubelet            Failed to pull image \"registry.k8s.io/pause:3.10\": rpc error: code = NotFound desc = failed to pull and unpack image \"registry.k8s.io/pause:3.10\": failed to resolve reference \"registry.k8s.io/pause:3.10\": registry.k8s.io/pause:3.10: not found\n"
+      "  Warning  Failed     2s (x2 over 16s)  kubelet            Error: ErrImagePull\n");
+  REQUIRE(ev.size() == 1);
+  CHECK(ev[0].kind == EventKind::pull_failed);
+  CHECK(ev[0].count == 2);
+  CHECK(ev[0].image == "registry.k8s.io/pause:3.10");
+}
+
+TEST_CASE("a terminal-wrapped kubectl get events row is joined (seed 003)", "[parsers][pasted]") {
+  auto ev = parse(
+      "90s         Warning   Failed                    pod/hello-zhkp7               \n"
+      "Failed to pull image \"hello-world:nanoserver\": \n"
+      "rpc error: code = Unknown desc = failed to pull and unpack image \"docker.io/library/hello-world:nanoserver\": \n"
+      "failed to copy: httpReadSeeker: failed open: \n"
+      "unexpected status code https://registry-1.docker.io/v2/library/hello-world/manifests/sha256:3cab: \n"
+      "429 Too Many Requests - Server message: \n"
+      "toomanyrequests: You have reached your pull rate limit.\n"
+      "\n"
+      "If we examine the events...\n");
+  REQUIRE(ev.size() == 1);
+  CHECK(ev[0].pod == "hello-zhkp7");
+  CHECK(ev[0].image == "docker.io/library/hello-world:nanoserver");
+  CHECK(ev[0].message.find("429 Too Many Requests - Server message: toomanyrequests") != std::string::npos);
+}
+
+TEST_CASE("docker CLI errors and bare chains become evidence", "[parsers][pasted]") {
+  auto ev = parse(
+      "Error response from daemon: toomanyrequests: You have reached your pull rate limit\n"
+      "ctr: failed to resolve reference \"127.0.0.1:41501/realpull/hello:1.0\": 401 Unauthorized\n"
+      "web-1   0/1     ImagePullBackOff   0          2m\n");
+  REQUIRE(ev.size() == 3);
+  CHECK(ev[0].source == Source::docker);
+  CHECK(ev[1].image == "127.0.0.1:41501/realpull/hello:1.0");
+  CHECK(ev[2].kind == EventKind::back_off);
+  CHECK(ev[2].pod == "web-1");
+}
+
+TEST_CASE("ordinary node chatter yields nothing", "[parsers]") {
+  auto ev = parse(
+      "May 01 12:00:00 node-1 systemd[1]: Started Session 4 of user root.\n"
+      "May 01 12:00:00 node-1 containerd[9]: time=\"2024-05-01T12:00:00Z\" level=info msg=\"ImageCreate event name:\\\"docker.io/library/nginx:1\\\"\"\n"
+      "May 01 12:00:00 node-1 kubelet[1]: I0501 12:00:00.000000 1 kubelet.go:1] \"SyncLoop ADD\" source=\"api\" pods=[\"default/web\"]\n"
+      "-- Boot 0123456789abcdef0123456789abcdef --\n"
+      "\x01\x02\xff binary junk \"PullImage\n");
+  CHECK(ev.empty());
+}

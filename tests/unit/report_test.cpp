@@ -1,0 +1,112 @@
+// report: the JSON contract (parsed back with simdjson) and the text layout.
+#include <catch2/catch.hpp>
+#include <simdjson.h>
+
+#include "../helpers.h"
+
+using namespace pullscan;
+
+TEST_CASE("JSON report follows the pullscan.report/v1 contract", "[report][json]") {
+  auto res = test::run_tool(test::scan_options({"samples/realpull/toomanyrequests-429.short.txt"}, "json"));
+  CHECK(res.code == 1);
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  REQUIRE(parser.parse(res.out).get(doc) == simdjson::SUCCESS);
+  CHECK(std::string_view(doc["schema"]) == "pullscan.report/v1");
+  simdjson::dom::element in0 = doc["inputs"].at(0);
+  CHECK(std::string_view(in0["path"]) == "samples/realpull/toomanyrequests-429.short.txt");
+  CHECK(std::string_view(in0["format"]) == "journal-short");
+  CHECK(int64_t(in0["lines"]) == 172);
+  CHECK(int64_t(doc["summary"]["attempts"]) == 1);
+  CHECK(int64_t(doc["summary"]["failed"]) == 1);
+  CHECK(int64_t(doc["summary"]["succeeded"]) == 0);
+  CHECK(int64_t(doc["summary"]["by_class"]["rate_limited"]) == 1);
+  simdjson::dom::element a = doc["attempts"].at(0);
+  CHECK(int64_t(a["id"]) == 1);
+  CHECK(std::string_view(a["image"]) == "docker.io/library/hello:1.0");
+  CHECK(std::string_view(a["registry"]) == "docker.io");
+  CHECK(std::string_view(a["node"]) == "vm");
+  CHECK(std::string_view(a["outcome"]) == "failed");
+  CHECK(std::string_view(a["class"]) == "rate_limited");
+  CHECK(!std::string_view(a["rule"]).empty());
+  CHECK(std::string_view(a["error"]).find("429 Too Many Requests") != std::string_view::npos);
+  CHECK(std::string_view(a["first_seen"]) == "2026-11-22T11:21:02.747Z");
+  CHECK(std::string_view(a["last_seen"]) == "2026-11-22T11:21:02.776Z");
+  CHECK(a["duration_ms"].is_null());
+  CHECK(std::string_view(a["sources"].at(0)) == "containerd");
+  CHECK(int64_t(a["evidence"].at(0)["input"]) == 0);
+  CHECK(int64_t(a["evidence"].at(0)["line"]) == 94);
+  simdjson::dom::element f = doc["findings"].at(0);
+  CHECK(std::string_view(f["class"]) == "rate_limited");
+  CHECK(std::string_view(f["registry"]) == "docker.io");
+  CHECK(int64_t(f["attempts"]) == 1);
+  CHECK(std::string_view(f["nodes"].at(0)) == "vm");
+  CHECK(std::string_view(f["images"].at(0)) == "docker.io/library/hello:1.0");
+  CHECK(!std::string_view(f["title"]).empty());
+  CHECK(!std::string_view(f["explanation"]).empty());
+  CHECK(simdjson::dom::array(f["fix"]).size() >= 1);
+}
+
+TEST_CASE("a pasted fragment without timestamps gives one attempt and one finding", "[report][json]") {
+  Options o;
+  o.command = Command::explain;
+  o.output = "json";
+  o.text = "Error response from daemon: toomanyrequests: You have reached your pull rate limit";
+  auto res = test::run_tool(o);
+  CHECK(res.code == 1);
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  REQUIRE(parser.parse(res.out).get(doc) == simdjson::SUCCESS);
+  CHECK(int64_t(doc["summary"]["attempts"]) == 1);
+  CHECK(simdjson::dom::array(doc["findings"]).size() == 1);
+  CHECK(doc["attempts"].at(0)["first_seen"].is_null());
+}
+
+TEST_CASE("text report: verdict, findings with fix, inputs", "[report][text]") {
+  auto res = test::run_tool(test::scan_options({"samples/journal/realpull-several.journal.txt"}));
+  CHECK(res.code == 1);
+  const std::string& t = res.out;
+  CHECK(t.rfind("pullscan: 5 of 6 pull attempts failed, 1 succeeded\n  by class  ", 0) == 0);
+  CHECK(t.find("[rate_limited]") != std::string::npos);
+  CHECK(t.find("  fix       1. ") != std::string::npos);
+  CHECK(t.find("── Inputs") != std::string::npos);
+  CHECK(t.find("── Succeeded") != std::string::npos);
+  // Readable at 100 columns: only unbreakable tokens (URLs) may exceed it.
+  size_t pos = 0;
+  while (pos < t.size()) {
+    size_t nl = t.find('\n', pos);
+    std::string line = t.substr(pos, nl - pos);
+    pos = nl == std::string::npos ? t.size() : nl + 1;
+    if (line.find("http") != std::string::npos || line.find('/') != std::string::npos) continue;
+    size_t cols = 0;
+    for (unsigned char c : line) cols += (c & 0xC0) != 0x80;
+    INFO(line);
+    CHECK(cols <= 100);
+  }
+}
+
+TEST_CASE("secrets in logs never reach the report", "[report][redact]") {
+  Options o;
+  o.command = Command::explain;
+  o.text =
+      "Failed to pull image \"reg.local/app:1\": failed to do request: Head \"https://robot:Sup3rS3cret@reg.local/v2/app/manifests/1\": "
+      "x509: certificate signed by unknown authority\n";
+  auto res = test::run_tool(o);
+  CHECK(res.out.find("Sup3rS3cret") == std::string::npos);
+  o.output = "json";
+  res = test::run_tool(o);
+  CHECK(res.out.find("Sup3rS3cret") == std::string::npos);
+  CHECK(res.out.find("robot:***@reg.local") != std::string::npos);
+}
+
+TEST_CASE("exit codes: 0 clean, 1 failures, 2 unreadable input", "[report][exit]") {
+  CHECK(test::run_tool(test::scan_options({"samples/realpull/success.short.txt"})).code == 0);
+  CHECK(test::run_tool(test::scan_options({"samples/realpull/dns-nxdomain.short.txt"})).code == 1);
+  auto missing = test::run_tool(test::scan_options({"/nonexistent/file"}));
+  CHECK(missing.code == 2);
+  CHECK(missing.err == "pullscan: /nonexistent/file: No such file or directory\n");
+  // One unreadable input among good ones is a warning; the rest is analysed.
+  auto mixed = test::run_tool(test::scan_options({"/nonexistent/file", "samples/realpull/dns-nxdomain.short.txt"}));
+  CHECK(mixed.code == 1);
+  CHECK(mixed.out.find("dns_failure") != std::string::npos);
+}

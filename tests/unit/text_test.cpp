@@ -1,0 +1,56 @@
+// core/text: Go unquoting (containerd and klog values), JSON escaping.
+#include <catch2/catch.hpp>
+
+#include "core/text.h"
+
+using namespace pullscan;
+
+TEST_CASE("go_unquote undoes strconv.Quote", "[core][text]") {
+  CHECK(go_unquote(R"("PullImage \"nginx:bad\"")") == std::string("PullImage \"nginx:bad\""));
+  CHECK(go_unquote(R"("a\\b\nc\td")") == std::string("a\\b\nc\td"));
+  CHECK(go_unquote(R"("\x41\u00e9\U0001F600")") == std::string("A\xC3\xA9\xF0\x9F\x98\x80"));
+  CHECK(go_unquote(R"("\101")") == std::string("A"));
+  CHECK(go_unquote(R"("")") == std::string());
+}
+
+TEST_CASE("go_unquote rejects malformed input without guessing", "[core][text]") {
+  CHECK_FALSE(go_unquote(R"("unterminated)"));
+  CHECK_FALSE(go_unquote(R"("bad \q escape")"));
+  CHECK_FALSE(go_unquote(R"("\x4")"));
+  CHECK_FALSE(go_unquote("no quotes"));
+  CHECK_FALSE(go_unquote(R"("trailing" junk)"));
+}
+
+TEST_CASE("go_unquote_at reads one value and reports where it ended", "[core][text]") {
+  std::string_view s = R"(msg="x \"y\"" error="z")";
+  size_t pos = 4;
+  std::string out;
+  REQUIRE(go_unquote_at(s, pos, out));
+  CHECK(out == "x \"y\"");
+  CHECK(s.substr(pos) == R"( error="z")");
+}
+
+TEST_CASE("kubelet's twice-quoted sync error needs two unquotes", "[core][text]") {
+  // formats.md §2.4: the klog value holds a %q-quoted kubelet message.
+  std::string klog_value =
+      R"("failed to \"StartContainer\" for \"web\" with ErrImagePull: \"rpc error: code = NotFound desc = failed to pull and unpack image \\\"docker.io/library/nginx:bad\\\": not found\"")";
+  auto once = go_unquote(klog_value);
+  REQUIRE(once);
+  size_t p = once->find("ErrImagePull: ") + 14;
+  std::string twice;
+  REQUIRE(go_unquote_at(*once, p, twice));
+  CHECK(twice == R"(rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/library/nginx:bad": not found)");
+}
+
+TEST_CASE("json_escape always produces valid JSON string bodies", "[core][text]") {
+  std::string out;
+  json_escape("a\"b\\c\nd\x01\xff", out);
+  CHECK(out == "a\\\"b\\\\c\\nd\\u0001\\ufffd");
+}
+
+TEST_CASE("ellipsize and printable keep evidence safe to print", "[core][text]") {
+  CHECK(ellipsize("abcdef", 10) == "abcdef");
+  CHECK(ellipsize("abcdefghijkl", 8) == "abcde…");
+  CHECK(printable("a\x1b[31mb") == "a?[31mb");
+  CHECK(printable(std::string_view("x\0y", 3)) == "x?y");
+}

@@ -20,6 +20,7 @@
 #        3 a measured command failed (pullscan exit codes 0 and 1 both count as success);
 #        4 pullscan's counts differ from the truth.
 
+# shellcheck disable=SC2016  # the backticks in table labels are markdown, not command substitution
 set -u
 set -o pipefail
 
@@ -64,13 +65,17 @@ trap 'rm -rf "$work"' EXIT
 # --- the generator: the CMake target if built, else compile it here --------------------
 gen="$BUILD_DIR/pullscan-genjournal"
 src_hash=$(sha256sum "$here/gen_journal.cpp" | cut -c1-12)
-if [ ! -x "$gen" ]; then
+if [ ! -x "$gen" ] || [ "$gen" -ot "$here/gen_journal.cpp" ]; then  # missing or older than its source
     gen="$cache_root/pullscan-genjournal-$src_hash"
     if [ ! -x "$gen" ]; then
         cxx=${CXX:-g++}
         command -v "$cxx" >/dev/null 2>&1 || die "no $BUILD_DIR/pullscan-genjournal and no C++ compiler ($cxx) to build it"
         echo "building generator: $cxx -O2 -std=c++20 bench/gen_journal.cpp" >&2
-        "$cxx" -O2 -std=c++20 -o "$gen.tmp$$" "$here/gen_journal.cpp" && mv "$gen.tmp$$" "$gen" || die "generator build failed"
+        if ! "$cxx" -O2 -std=c++20 -o "$gen.tmp$$" "$here/gen_journal.cpp"; then
+            rm -f "$gen.tmp$$"
+            die "generator build failed"
+        fi
+        mv "$gen.tmp$$" "$gen" || die "cannot install the generator in $cache_root"
     fi
 fi
 

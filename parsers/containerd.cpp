@@ -156,10 +156,26 @@ void dispatch(const LogrusLine& l, const LineContext& ctx, std::vector<Event>& o
   }
 }
 
+// The messages dispatch() acts on. Most candidate lines are other Image*
+// chatter (ImageCreate event, ImageFsInfo...); they are rejected here without
+// unquoting a single field.
+bool interesting_message(std::string_view payload) {
+  size_t m = payload.find(" msg=");
+  if (m == std::string_view::npos) return false;
+  std::string_view msg = payload.substr(m + 5);
+  if (!msg.empty() && msg.front() == '"') msg.remove_prefix(1);
+  for (std::string_view p : {"PullImage ", "Pulled image ", "stop pulling image ", "cancel pulling image ",
+                             "trying next host", "fetch failed", "RunPodSandbox for ", "failed to decode "})
+    if (msg.substr(0, p.size()) == p) return true;
+  return false;
+}
+
 }  // namespace
 
 bool decode_containerd_text(std::string_view payload, const LineContext& ctx, std::vector<Event>& out,
                             std::vector<TimeSample>& samples) {
+  if (payload.substr(0, 6) != "time=\"") return false;
+  if (!interesting_message(payload)) return true;
   LogrusLine l;
   if (!parse_logrus_text(payload, l)) return false;
   dispatch(l, ctx, out, samples);

@@ -346,10 +346,30 @@ void decode_event_message(std::string_view reason, std::string_view message, con
   }
 }
 
+namespace {
+
+// The klog messages handled below; everything else is rejected before any
+// value is unquoted.
+bool interesting_body(std::string_view body) {
+  if (!body.empty() && body.front() == '"') {
+    std::string_view msg = body.substr(1);
+    for (std::string_view p : {"PullImage from image service failed\"", "Error syncing pod, skipping\"",
+                               "Event occurred\"", "Unhandled Error\"", "Container start failed in pod\""})
+      if (msg.substr(0, p.size()) == p) return true;
+    return false;
+  }
+  return body.substr(0, 11) == "PullImage \"" || body.substr(0, 18) == "Error syncing pod " ||
+         body.substr(0, 25) == "Event(v1.ObjectReference{" ||
+         body.find("} start failed in pod ") != std::string_view::npos;
+}
+
+}  // namespace
+
 bool decode_kubelet(std::string_view payload, const LineContext& ctx, std::vector<Event>& out,
                     std::string& continuation) {
   KlogHeader h;
   if (!parse_klog_header(payload, h)) return false;
+  if (!interesting_body(h.body)) return true;
   KlogFields f;
   if (parse_structured(h.body, f)) {
     if (!f.open_key.empty()) {

@@ -40,9 +40,18 @@ const std::array<Mask, 7>& masks() {
   return m;
 }
 
+// Cheap literals that every mask needs; "failed to fetch anonymous token" or
+// "401 Unauthorized" or "nginx@sha256:" alone must not wake the regexes.
 bool might_hold_secret(std::string_view s) {
-  for (std::string_view k : {"uthoriz", "earer", "@", "auth", "assw", "oken", "ecret"})
+  for (std::string_view k : {"earer", "asic ", "uthorization=", "assw", "ecret", "token=", "token\"", "token\\\"",
+                             "auth\"", "auth\\\""})
     if (s.find(k) != std::string_view::npos) return true;
+  // user:password@ right after a scheme
+  for (size_t p = s.find("://"); p != std::string_view::npos; p = s.find("://", p + 3)) {
+    size_t end = s.find_first_of("/ \"", p + 3);
+    std::string_view authority = s.substr(p + 3, end == std::string_view::npos ? std::string_view::npos : end - p - 3);
+    if (authority.find('@') != std::string_view::npos) return true;
+  }
   return false;
 }
 

@@ -270,9 +270,7 @@ void scan_input(BlockReader& reader, uint32_t input_index, const ScanOptions& op
       ++info.skipped;
     }
     scan_block(block.text, block.first_line, pre, scanner);
-    uint64_t n = count_newlines(block.text);
-    if (!block.text.empty() && block.text.back() != '\n') ++n;
-    info.lines = block.first_line + n - 1;
+    info.lines = block.first_line + block.lines - 1;
   }
   scanner.finish();
   if (!reader.error().empty()) {

@@ -4,11 +4,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "classify/classify.h"
 #include "cli/run.h"
-#include "core/diag.h"
-#include "correlate/correlate.h"
-#include "parsers/parser.h"
 
 namespace pullscan::test {
 
@@ -41,21 +37,7 @@ std::string read_file(const std::string& path) {
 
 RunResult analyse_text(const std::string& text) {
   static const RuleSet rules = RuleSet::builtin();
-  std::ostringstream err;
-  Diagnostics diag(err);
-  RunResult r;
-  InputInfo info;
-  info.path = "-";
-  std::vector<InputClock> clocks(1);
-  ScanOptions so;
-  scan_text(text, 0, so, diag, info, r.events, clocks[0]);
-  r.inputs.push_back(info);
-  resolve_times(so, r.inputs, clocks, r.events, 2026);
-  std::vector<int64_t> attempt_of;
-  correlate(r.events, r.attempts, attempt_of);
-  classify(rules, r);
-  build_findings(rules, r);
-  return r;
+  return pullscan::analyse_text(text, rules);
 }
 
 }  // namespace pullscan::test

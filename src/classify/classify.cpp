@@ -4,6 +4,7 @@
 #include "classify/classify.h"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "core/error_chain.h"
 #include "core/image_ref.h"
@@ -69,6 +70,16 @@ std::string rule_text(const Event& e) {
 }
 
 void classify(const RuleSet& rules, RunResult& r) {
+  // Retries repeat the same text: remember each (registry, text) verdict.
+  std::unordered_map<std::string, const Rule*> verdicts;
+  auto best_rule = [&](const std::string& text, const std::string& registry) -> const Rule* {
+    std::string key = registry + '\n' + text;
+    auto it = verdicts.find(key);
+    if (it != verdicts.end()) return it->second;
+    const Rule* rule = rules.best(text, registry);
+    verdicts.emplace(std::move(key), rule);
+    return rule;
+  };
   for (PullAttempt& a : r.attempts) {
     a.class_id.clear();
     a.rule_id.clear();
@@ -86,17 +97,14 @@ void classify(const RuleSet& rules, RunResult& r) {
     }
     // The best rule over every failure line of the attempt.
     const Rule* best = nullptr;
-    RuleMatch best_match;
     int64_t best_event = -1, first_failure = -1;
     for (uint32_t ev : a.events) {
       const Event& e = r.events[ev];
       if (!failure_like(e)) continue;
       if (first_failure < 0 && e.kind != EventKind::back_off) first_failure = ev;
-      std::string text = rule_text(e);
-      RuleMatch m = rules.classify(text, a.registry);
-      if (m.rule && (!best || m.rule->priority > best->priority)) {
-        best = m.rule;
-        best_match = std::move(m);
+      const Rule* m = best_rule(rule_text(e), a.registry);
+      if (m && (!best || m->priority > best->priority)) {
+        best = m;
         best_event = ev;
       }
     }
@@ -108,7 +116,7 @@ void classify(const RuleSet& rules, RunResult& r) {
       a.evidence = best_event;
       a.error = std::string(p.root);
       a.vars = base_vars(a, p);
-      for (auto& c : best_match.captures) add_var(a.vars, c.first, c.second);
+      for (auto& c : rules.captures(*best, rule_text(e))) add_var(a.vars, c.first, c.second);
       continue;
     }
     if (a.outcome == Outcome::failed) {

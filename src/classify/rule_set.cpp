@@ -305,16 +305,39 @@ std::vector<RuleMatch> RuleSet::matches(std::string_view message, std::string_vi
     return a.rule->order < b.rule->order;
   });
   // Named groups of each matching rule become placeholder values.
-  for (RuleMatch& m : out) {
-    const RE2& re = *m.rule->re;
-    int n = re.NumberOfCapturingGroups();
-    if (n <= 0 || re.NamedCapturingGroups().empty()) continue;
-    std::vector<re2::StringPiece> groups(static_cast<size_t>(n) + 1);
-    if (!re.Match(sp, 0, sp.size(), RE2::UNANCHORED, groups.data(), n + 1)) continue;
-    for (const auto& [name, idx] : re.NamedCapturingGroups())
-      if (groups[static_cast<size_t>(idx)].data())
-        m.captures.emplace_back(name, std::string(groups[static_cast<size_t>(idx)]));
+  for (RuleMatch& m : out) m.captures = captures(*m.rule, message);
+  return out;
+}
+
+const Rule* RuleSet::best(std::string_view message, std::string_view registry) const {
+  if (!set_ || message.empty()) return nullptr;
+  std::vector<int> hits;
+  re2::StringPiece sp(message.data(), message.size());
+  if (!set_->set.Match(sp, &hits)) return nullptr;
+  const Rule* winner = nullptr;
+  for (int h : hits) {
+    const Rule* r = rules_[static_cast<size_t>(h)].get();
+    if (winner && (r->priority < winner->priority || (r->priority == winner->priority && r->order > winner->order)))
+      continue;
+    if (r->registry_re) {
+      re2::StringPiece reg(registry.data(), registry.size());
+      if (!RE2::PartialMatch(reg, *r->registry_re)) continue;
+    }
+    winner = r;
   }
+  return winner;
+}
+
+std::vector<std::pair<std::string, std::string>> RuleSet::captures(const Rule& rule, std::string_view message) const {
+  std::vector<std::pair<std::string, std::string>> out;
+  const RE2& re = *rule.re;
+  int n = re.NumberOfCapturingGroups();
+  if (n <= 0 || re.NamedCapturingGroups().empty()) return out;
+  re2::StringPiece sp(message.data(), message.size());
+  std::vector<re2::StringPiece> groups(static_cast<size_t>(n) + 1);
+  if (!re.Match(sp, 0, sp.size(), RE2::UNANCHORED, groups.data(), n + 1)) return out;
+  for (const auto& [name, idx] : re.NamedCapturingGroups())
+    if (groups[static_cast<size_t>(idx)].data()) out.emplace_back(name, std::string(groups[static_cast<size_t>(idx)]));
   return out;
 }
 

@@ -34,6 +34,30 @@ std::optional<int64_t> parse_tz_offset(const std::string& t) {
   return (t[0] == '-' ? -1 : 1) * (h * 3600 + m * 60);
 }
 
+std::vector<int64_t> analyse(const ScanOptions& opt, const RuleSet& rules, std::vector<InputClock>& clocks,
+                             RunResult& r, int now_year) {
+  resolve_times(opt, r.inputs, clocks, r.events, now_year);
+  std::vector<int64_t> attempt_of;
+  correlate(r.events, r.attempts, attempt_of);
+  classify(rules, r);
+  build_findings(rules, r);
+  return attempt_of;
+}
+
+RunResult analyse_text(const std::string& text, const RuleSet& rules, const ScanOptions& opt) {
+  std::ostringstream ignored;
+  Diagnostics diag(ignored);
+  RunResult r;
+  InputInfo info;
+  info.path = "-";
+  std::vector<InputClock> clocks(1);
+  scan_text(text, 0, opt, diag, info, r.events, clocks[0]);
+  r.inputs.push_back(info);
+  // A year is needed only for year-less lines; a fixed one keeps this a pure function.
+  analyse(opt, rules, clocks, r, opt.year.value_or(2026));
+  return r;
+}
+
 namespace {
 
 int current_year() {
@@ -50,16 +74,6 @@ bool load_rules(const Options& opt, RuleSet& rules, std::ostream& err) {
   if (rules.errors().empty()) return true;
   for (const RuleError& e : rules.errors()) err << "pullscan: " << e.str() << '\n';
   return false;
-}
-
-// Correlate, classify, group: the analysis shared by scan and explain.
-std::vector<int64_t> analyse(const Options& opt, const RuleSet& rules, std::vector<InputClock>& clocks, RunResult& r) {
-  resolve_times(opt.scan, r.inputs, clocks, r.events, current_year());
-  std::vector<int64_t> attempt_of;
-  correlate(r.events, r.attempts, attempt_of);
-  classify(rules, r);
-  build_findings(rules, r);
-  return attempt_of;
 }
 
 int report_and_exit(const Options& opt, const RuleSet& rules, const RunResult& r, std::ostream& out) {
@@ -108,7 +122,7 @@ int run_scan(const Options& opt, const RuleSet& rules, std::ostream& out, std::o
     clocks.push_back(std::move(clock));
   }
   diag.flush_summary();
-  std::vector<int64_t> attempt_of = analyse(opt, rules, clocks, r);
+  std::vector<int64_t> attempt_of = analyse(opt.scan, rules, clocks, r, current_year());
   if (!opt.no_db) {
     std::string db = opt.db.empty() ? default_db_path() : opt.db;
     std::string error;
@@ -146,7 +160,7 @@ int run_explain(const Options& opt, const RuleSet& rules, std::istream& in, std:
     r.events.push_back(std::move(e));
     r.inputs[0].events = 1;
   }
-  analyse(opt, rules, clocks, r);
+  analyse(opt.scan, rules, clocks, r, current_year());
   Options o = opt;
   o.explain = true;
   return report_and_exit(o, rules, r, out);

@@ -6,7 +6,9 @@
 #include <istream>
 #include <ostream>
 
+#include "classify/rule_set.h"
 #include "cli/options.h"
+#include "core/record.h"
 
 namespace pullscan {
 
@@ -16,6 +18,15 @@ enum ExitCode : int {
   exit_failures = 1,    // failed pulls found (or `rules check` found problems)
   exit_error = 2,       // usage or fatal error, or no input could be read
 };
+
+/// The analysis passes after reading: complete the times, correlate, classify,
+/// group into findings. Returns, per event, the index of its attempt (-1 none).
+std::vector<int64_t> analyse(const ScanOptions& opt, const RuleSet& rules, std::vector<InputClock>& clocks,
+                             RunResult& r, int now_year);
+
+/// Reads `text` as one input (every line decoded, no prefilter) and analyses it:
+/// what `explain`, the tests and the fuzz target run.
+RunResult analyse_text(const std::string& text, const RuleSet& rules, const ScanOptions& opt = {});
 
 /// Executes opt; reads stdin from `in` when needed. Never throws.
 int run(const Options& opt, std::istream& in, std::ostream& out, std::ostream& err);

@@ -15,7 +15,11 @@ namespace pullscan {
 /// A set of literals (each at least 3 bytes) searched simultaneously.
 class LiteralPrefilter {
  public:
-  /// Builds the matcher; needles shorter than 3 bytes are rejected with std::invalid_argument.
+  /// Most literals one prefilter takes.
+  static constexpr size_t kMaxNeedles = 8;
+
+  /// Builds the matcher; needles shorter than 4 bytes, or more than
+  /// kMaxNeedles of them, are rejected with std::invalid_argument.
   explicit LiteralPrefilter(std::vector<std::string> needles);
 
   /// Position of the first occurrence at or after `from` of any needle, or npos.
@@ -28,8 +32,17 @@ class LiteralPrefilter {
   const std::vector<std::string>& needles() const { return needles_; }
 
  private:
-  bool verify(std::string_view hay, size_t pos) const;
+  // The start of a needle whose window sits at w (and that starts at or after
+  // `from`), or npos.
+  size_t verify(std::string_view hay, size_t w, size_t from) const;
+  // The AVX2 loop; advances w past what it scanned.
+  size_t find_avx2(std::string_view hay, size_t& w, size_t from) const;
   std::vector<std::string> needles_;
+  // Per needle, the offset of the 4-byte window the SIMD scan compares: its
+  // rarest-looking part ("daem" of "from daemon"), so that common words like
+  // "from" or "host" do not flood the verifier.
+  size_t anchors_[kMaxNeedles] = {};
+  unsigned char windows_[kMaxNeedles][4] = {};
 };
 
 /// The literals that mark a line as possibly about a pull. bench/literals.txt

@@ -52,7 +52,7 @@ uint32_t Correlator::open_attempt(const Event& e) {
   return idx;
 }
 
-void Correlator::attach(uint32_t ai, uint32_t index, const Event& e) {
+void Correlator::attach(uint32_t ai, uint32_t index, const Event& e, bool identity) {
   PullAttempt& a = attempts_[ai];
   a.events.push_back(index);
   a.sources |= source_bit(e.source);
@@ -60,7 +60,7 @@ void Correlator::attach(uint32_t ai, uint32_t index, const Event& e) {
     if (!a.first_ns || e.time_ns < a.first_ns) a.first_ns = e.time_ns;
     if (e.time_ns > a.last_ns) a.last_ns = e.time_ns;
   }
-  if (a.pod.empty() && !e.pod.empty()) {
+  if (identity && a.pod.empty() && !e.pod.empty()) {
     a.pod = e.pod;
     a.ns = e.ns;
   }
@@ -116,15 +116,23 @@ int64_t Correlator::find_for_outcome(const Event& e, uint32_t channel) const {
 }
 
 int64_t Correlator::find_latest(const Event& e) const {
+  // A line that names a pod belongs with that pod's attempt first; an attempt
+  // no line has tied to a pod yet (containerd's view) comes second, because
+  // another pod pulling the same image may own it.
+  int64_t podless = -1;
   for (size_t i = attempts_.size(); i-- > 0;) {
     const PullAttempt& a = attempts_[i];
     if (a.node != e.node) continue;
     if (!e.image.empty() && a.image != e.image) continue;
     if (e.image.empty() && (e.pod.empty() || a.pod != e.pod)) continue;
     if (!e.pod.empty() && !a.pod.empty() && (a.pod != e.pod || a.ns != e.ns)) continue;
+    if (!e.pod.empty() && a.pod.empty()) {
+      if (podless < 0) podless = static_cast<int64_t>(i);
+      continue;
+    }
     return static_cast<int64_t>(i);
   }
-  return -1;
+  return podless;
 }
 
 int64_t Correlator::find_for_host(const Event& e) const {
@@ -171,7 +179,8 @@ void Correlator::add(uint32_t index) {
       int64_t ai = find_latest(e);
       uint32_t a = ai >= 0 ? static_cast<uint32_t>(ai) : open_attempt(e);
       attempts_[a].backoffs += repeats;
-      attach(a, index, e);
+      // A back-off does not prove whose pull a pod-less attempt was.
+      attach(a, index, e, ai < 0);
       break;
     }
     case EventKind::host_failed: {

@@ -39,7 +39,7 @@ class Correlator {
   int64_t find_latest(const Event& e) const;
   int64_t find_for_host(const Event& e) const;
   uint32_t open_attempt(const Event& e);
-  void attach(uint32_t attempt, uint32_t index, const Event& e);
+  void attach(uint32_t attempt, uint32_t index, const Event& e, bool identity = true);
 
   const std::vector<Event>& events_;
   std::vector<PullAttempt>& attempts_;

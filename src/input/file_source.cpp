@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "core/prefilter.h"
 #include "input/line_source.h"
 
 namespace pullscan {
@@ -90,11 +91,11 @@ class GzBlockReader : public BlockReader {
     block.text = std::string_view(buf_.data(), n);
     block.first_line = line_ + 1;
     block.cut = cut;
+    block.lines = 1;
     if (!cut) {
-      uint64_t lines = 0;
-      for (size_t i = 0; i < n; ++i) lines += buf_[i] == '\n';
-      if (n && buf_[n - 1] != '\n') ++lines;
-      line_ += lines;
+      block.lines = count_newlines(block.text);
+      if (n && buf_[n - 1] != '\n') ++block.lines;
+      line_ += block.lines;
     }
     // A cut line's number is counted when its newline is skipped.
     consumed_ = n;

@@ -17,6 +17,7 @@ namespace pullscan {
 struct LineBlock {
   std::string_view text;    // whole lines; each ends with '\n' except perhaps the input's last
   uint64_t first_line = 1;  // 1-based number of the first line in text
+  uint64_t lines = 0;       // number of lines in text (a last line without '\n' counts)
   bool cut = false;         // text is the first max_line_bytes of one over-long line
 };
 

@@ -114,6 +114,11 @@ void write_json_report(const RunResult& r, std::ostream& os) {
   w.key("attempts");
   w.open('[');
   for (const PullAttempt& a : r.attempts) {
+    // Stream as we go: a report of a large journal need not sit in memory whole.
+    if (out.size() > (1 << 16)) {
+      os << out;
+      out.clear();
+    }
     w.open('{');
     w.key("id"); w.value_int(a.id);
     w.key("image"); w.value_str(a.image);

@@ -26,7 +26,7 @@ TEST_CASE("prefilter rejects near misses and honours the start position", "[core
   std::string two = "image ... image";
   CHECK(pre.find(two, 0) == 1);
   CHECK(pre.find(two, 2) == 11);
-  CHECK_THROWS(LiteralPrefilter({"ab"}));
+  CHECK_THROWS(LiteralPrefilter({"abc"}));
 }
 
 TEST_CASE("the pull literals select the lines a pull leaves", "[core][prefilter]") {

@@ -9,6 +9,7 @@
 #include "core/error_chain.h"
 #include "core/image_ref.h"
 #include "core/text.h"
+#include "core/timeutil.h"
 
 namespace pullscan {
 namespace {
@@ -52,6 +53,28 @@ std::vector<std::pair<std::string, std::string>> base_vars(const PullAttempt& a,
   add_var(v, "url", p.url);
   add_var(v, "status", p.status);
   return v;
+}
+
+// x509 "current time X is after Y": X is the node's clock when it verified.
+// The same line's own log timestamp is an independent clock reading; if they
+// disagree, the node clock is wrong, not (only) the certificate.
+void clock_check(const Event& e, PullAttempt& a) {
+  size_t p = e.message.find("current time ");
+  if (p == std::string::npos || !e.time_ns || !(e.time_flags & time_has_zone)) return;
+  std::string_view rest = std::string_view(e.message).substr(p + 13);
+  bool has_zone = false;
+  auto verifier_now = parse_iso8601(rest.substr(0, rest.find(' ')), has_zone);
+  if (!verifier_now || !has_zone) return;
+  int64_t diff = *verifier_now - e.time_ns;
+  int64_t abs_diff = diff < 0 ? -diff : diff;
+  if (abs_diff > 5LL * 60 * 1000000000LL)
+    a.notes.push_back("Clock skew: the node's TLS check believed it was " + format_iso_ms(*verifier_now) +
+                      " while the log line was written at " + format_iso_ms(e.time_ns) + " (" +
+                      format_span(abs_diff) + (diff > 0 ? " ahead" : " behind") +
+                      "): fix the node clock (NTP) before touching the certificate.");
+  else
+    a.notes.push_back("The node's clock agreed with the log timestamps (" + format_iso_ms(*verifier_now) +
+                      "), so the certificate itself is outside its validity period.");
 }
 
 bool failure_like(const Event& e) {
@@ -117,6 +140,7 @@ void classify(const RuleSet& rules, RunResult& r) {
       a.error = std::string(p.root);
       a.vars = base_vars(a, p);
       for (auto& c : rules.captures(*best, rule_text(e))) add_var(a.vars, c.first, c.second);
+      if (best->class_id == "tls_expired") clock_check(e, a);
       continue;
     }
     if (a.outcome == Outcome::failed) {
@@ -147,6 +171,7 @@ void classify(const RuleSet& rules, RunResult& r) {
         a.evidence = h.evidence;
         a.cause_from = static_cast<int64_t>(j);
         a.vars = h.vars;
+        a.notes = h.notes;
         break;
       }
       if (a.class_id.empty()) {

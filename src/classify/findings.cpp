@@ -93,6 +93,7 @@ void build_findings(const RuleSet& rules, RunResult& r) {
     f.explanation = adv.explanation;
     f.fix = adv.fix;
     f.evidence = ra.evidence;
+    f.notes = ra.notes;
     f.scope = scope_sentence(f, all_nodes.size());
     r.findings.push_back(std::move(f));
   }

@@ -97,6 +97,7 @@ struct PullAttempt {
   int64_t cause_from = -1;               // attempt index whose cause a back-off inherited
   std::vector<std::pair<std::string, std::string>> vars;  // placeholder values
   int64_t finding = -1;                  // index into RunResult::findings
+  std::vector<std::string> notes;        // facts the evidence adds to the advice (clock skew...)
 };
 
 /// A group of failed attempts with one cause: what the report leads with.
@@ -108,6 +109,7 @@ struct Finding {
   int64_t evidence = -1;             // event index shown as evidence
   std::vector<uint32_t> attempt_ids; // indexes into RunResult::attempts
   std::string scope;                 // blast radius in words
+  std::vector<std::string> notes;    // the representative attempt's notes
 };
 
 /// What was read from one input, for the report's inputs section.

@@ -198,6 +198,7 @@ void write_json_report(const RunResult& r, std::ostream& os) {
     w.key("scope"); w.value_str(f.scope);
     w.key("explanation"); w.value_str(f.explanation);
     w.key("fix"); w.str_list(f.fix);
+    w.key("notes"); w.str_list(f.notes);
     if (f.evidence >= 0) {
       const Event& e = r.events[static_cast<size_t>(f.evidence)];
       w.key("evidence");

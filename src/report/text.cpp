@@ -175,6 +175,7 @@ void write_text_report(const RunResult& r, const RuleSet& rules, const TextOptio
       if (lines.empty()) lines.push_back("no rule matched");
       field(out, "matched", join(lines, "\n"), width);
     }
+    for (const std::string& note : f.notes) field(out, "note", note, width);
     if (!f.explanation.empty()) field(out, "why", f.explanation, width);
     for (size_t k = 0; k < f.fix.size(); ++k)
       field(out, k == 0 ? "fix" : "", fmt::format("{}. {}", k + 1, f.fix[k]), width);

@@ -116,9 +116,13 @@ bool write_store(const std::string& path, const RunResult& r, const std::vector<
     return false;
   }
   Db db(raw);
+  // Tables first, indexes after the rows are in: building an index once is
+  // cheaper than maintaining it row by row.
   std::string schema = schema_sql();
-  if (!exec(db.get(), "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;", error) ||
-      !exec(db.get(), schema.c_str(), error) || !exec(db.get(), "BEGIN", error))
+  size_t idx = schema.find("CREATE INDEX");
+  std::string tables = schema.substr(0, idx), indexes = idx == std::string::npos ? "" : schema.substr(idx);
+  if (!exec(db.get(), "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA locking_mode=EXCLUSIVE;", error) ||
+      !exec(db.get(), tables.c_str(), error) || !exec(db.get(), "BEGIN", error))
     return false;
   Stmt meta = prepare(db.get(), "INSERT INTO meta VALUES (?,?)", error);
   Stmt in = prepare(db.get(), "INSERT INTO inputs VALUES (?,?,?,?,?,?,?)", error);
@@ -176,7 +180,7 @@ bool write_store(const std::string& path, const RunResult& r, const std::vector<
     error = sqlite3_errmsg(db.get());
     return false;
   }
-  if (!exec(db.get(), "COMMIT", error)) return false;
+  if (!exec(db.get(), indexes.c_str(), error) || !exec(db.get(), "COMMIT", error)) return false;
   meta.reset(); in.reset(); fi.reset(); at.reset(); tr.reset(); ev.reset();
   db.reset();
   fs::rename(tmp, final_path, ec);

@@ -35,6 +35,9 @@ struct ScanOptions {
   std::optional<int> year;              // --year
   std::optional<int64_t> utc_offset_s;  // --tz as an offset
   ReadOptions read;
+  unsigned threads = 0;                 // scanning threads per large file; 0 = one per core
+  uint64_t parallel_min_bytes = 64ull << 20;  // smaller files are scanned by one thread
+  std::string node_hint;                // node for lines that name none (set per input)
 };
 
 /// What scanning one input learned about its clock.
@@ -48,6 +51,12 @@ struct InputClock {
 /// Reads every line of `reader`, appending the pull events to `out`. Never throws.
 void scan_input(BlockReader& reader, uint32_t input_index, const ScanOptions& opt, Diagnostics& diag,
                 InputInfo& info, std::vector<Event>& out, InputClock& clock);
+
+/// Opens and scans one input path: large plain files in parallel byte ranges
+/// (the result is the same whatever the thread count), everything else
+/// (stdin, gzip, small files) sequentially. Returns false if it could not be opened.
+bool scan_path(const std::string& path, uint32_t input_index, const ScanOptions& opt, Diagnostics& diag,
+               InputInfo& info, std::vector<Event>& out, InputClock& clock);
 
 /// Scans a text held in memory (explain, tests) as input `input_index`.
 void scan_text(std::string_view text, uint32_t input_index, const ScanOptions& opt, Diagnostics& diag,

@@ -6,6 +6,7 @@
 // terminal; while either is open, every line goes to the decoder.
 #include <algorithm>
 #include <cstring>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -57,7 +58,7 @@ bool starts_new_record(std::string_view line) {
 class InputScanner {
  public:
   InputScanner(uint32_t input, const ScanOptions& opt, std::vector<Event>& out, InputClock& clock)
-      : input_(input), opt_(opt), out_(out), clock_(clock) {}
+      : input_(input), opt_(opt), out_(out), clock_(clock), node_hint_(opt.node_hint) {}
 
   bool wants_next() const { return !ml_pending_.empty() || paste_event_ >= 0; }
 
@@ -279,6 +280,95 @@ void scan_input(BlockReader& reader, uint32_t input_index, const ScanOptions& op
   }
   if (first) info.format = opt.format == "auto" ? "text" : opt.format;
   info.events = out.size() - before;
+}
+
+bool scan_path(const std::string& path, uint32_t input_index, const ScanOptions& opt, Diagnostics& diag,
+               InputInfo& info, std::vector<Event>& out, InputClock& clock) {
+  std::string error;
+  std::optional<uint64_t> size = plain_file_size(path);
+  unsigned threads = opt.threads ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
+  threads = std::min(threads, 16u);
+  if (!size || *size < opt.parallel_min_bytes || threads < 2) {
+    std::unique_ptr<BlockReader> reader = open_input(path, opt.read, error);
+    if (!reader) {
+      diag.input_unreadable(path, error);
+      return false;
+    }
+    scan_input(*reader, input_index, opt, diag, info, out, clock);
+    return true;
+  }
+  // Ranges that start at line starts; each thread scans one with its own
+  // scanner, then the results are stitched back in file order.
+  std::vector<uint64_t> bounds{0};
+  for (unsigned k = 1; k < threads; ++k) {
+    uint64_t b = next_line_start(path, *size * k / threads);
+    if (b > bounds.back() && b < *size) bounds.push_back(b);
+  }
+  bounds.push_back(*size);
+  size_t n = bounds.size() - 1;
+  // The head names the format and, for klog files, the node of every range.
+  ScanOptions ropt = opt;
+  {
+    std::unique_ptr<BlockReader> head = open_range(path, 0, std::min<uint64_t>(*size, 64 * 1024), opt.read, error);
+    LineBlock block;
+    if (head && head->next(block)) {
+      std::string_view h = block.text;
+      size_t p = h.find("Running on machine: ");
+      if (p != std::string_view::npos && p < 4096) {
+        size_t e = h.find('\n', p);
+        ropt.node_hint = std::string(trim(h.substr(p + 20, e == std::string_view::npos ? std::string_view::npos : e - p - 20)));
+      }
+    }
+  }
+  struct Part {
+    std::vector<Event> events;
+    InputInfo info;
+    InputClock clock;
+    Diagnostics diag;
+    bool opened = true;
+  };
+  std::vector<Part> parts(n);
+  std::vector<std::thread> pool;
+  for (size_t k = 0; k < n; ++k) {
+    pool.emplace_back([&, k] {
+      Part& part = parts[k];
+      part.info.path = path;
+      std::string err;
+      std::unique_ptr<BlockReader> reader = open_range(path, bounds[k], bounds[k + 1], ropt.read, err);
+      if (!reader) {
+        part.diag.input_unreadable(path, err);
+        part.opened = false;
+        return;
+      }
+      scan_input(*reader, input_index, ropt, part.diag, part.info, part.events, part.clock);
+    });
+  }
+  for (std::thread& t : pool) t.join();
+  uint64_t line_offset = 0;
+  size_t before = out.size();
+  for (size_t k = 0; k < n; ++k) {
+    Part& part = parts[k];
+    part.diag.replay(diag, line_offset);
+    if (!part.opened) return false;
+    for (Event& e : part.events) {
+      e.where.line += line_offset;
+      out.push_back(std::move(e));
+    }
+    if (k == 0) {
+      info.format = part.info.format;
+      clock.mtime_ns = part.clock.mtime_ns;
+    }
+    clock.samples.insert(clock.samples.end(), part.clock.samples.begin(), part.clock.samples.end());
+    if (part.clock.saw_exact_year && !clock.saw_exact_year) {
+      clock.saw_exact_year = true;
+      clock.exact_year = part.clock.exact_year;
+    }
+    info.skipped += part.info.skipped;
+    line_offset += part.info.lines;
+  }
+  info.lines = line_offset;
+  info.events = out.size() - before;
+  return true;
 }
 
 void scan_text(std::string_view text, uint32_t input_index, const ScanOptions& opt, Diagnostics& diag,

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   std::string tz;
   app.add_option("--tz", tz, "Zone of timestamps that have none, as UTC or +hh:mm");
   app.add_option("--width", opt.width, "Wrap the text report at this column")->default_val(100);
+  app.add_option("--threads", opt.scan.threads, "Threads per large input file (default: one per core)");
 
   CLI::App* sql = app.add_subcommand("sql", "Query the last scan's database (read-only)");
   sql->add_option("query", opt.sql, "SQL, e.g. \"SELECT class, count(*) FROM attempts GROUP BY 1\"")->required();

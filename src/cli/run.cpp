@@ -108,15 +108,11 @@ int run_scan(const Options& opt, const RuleSet& rules, std::ostream& out, std::o
     InputInfo info;
     info.path = path;
     InputClock clock;
-    std::string error;
-    std::unique_ptr<BlockReader> reader = open_input(path, opt.scan.read, error);
-    if (!reader) {
-      diag.input_unreadable(path, error);
+    if (scan_path(path, static_cast<uint32_t>(r.inputs.size()), opt.scan, diag, info, r.events, clock)) {
+      ++readable;
+    } else {
       info.readable = false;
       info.format = "-";
-    } else {
-      ++readable;
-      scan_input(*reader, static_cast<uint32_t>(r.inputs.size()), opt.scan, diag, info, r.events, clock);
     }
     r.inputs.push_back(std::move(info));
     clocks.push_back(std::move(clock));

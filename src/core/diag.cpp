@@ -4,7 +4,24 @@
 
 namespace pullscan {
 
+std::ostream& Diagnostics::null_stream() {
+  static std::ostream null(nullptr);
+  return null;
+}
+
+void Diagnostics::replay(Diagnostics& target, uint64_t line_offset) const {
+  for (const Pending& p : pending_) {
+    if (p.unreadable) target.input_unreadable(p.where, p.what);
+    else target.warn(p.where, p.line ? p.line + line_offset : 0, p.what);
+  }
+}
+
 void Diagnostics::warn(std::string_view where, uint64_t line, std::string_view what) {
+  if (collect_) {
+    pending_.push_back({std::string(where), std::string(what), line, false});
+    ++warnings_;
+    return;
+  }
   ++warnings_;
   if (warnings_ > limit_) return;
   err_ << "pullscan: " << where;
@@ -14,6 +31,11 @@ void Diagnostics::warn(std::string_view where, uint64_t line, std::string_view w
 
 void Diagnostics::input_unreadable(std::string_view where, std::string_view why) {
   ++unreadable_;
+  if (collect_) {
+    pending_.push_back({std::string(where), std::string(why), 0, true});
+    ++warnings_;
+    return;
+  }
   warn(where, 0, why);
 }
 

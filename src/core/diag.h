@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace pullscan {
 
@@ -24,6 +25,12 @@ class Diagnostics {
  public:
   /// Lines go to `err` prefixed with "pullscan: ".
   explicit Diagnostics(std::ostream& err) : err_(err) {}
+  /// A collector: warnings are kept, not printed, until replay().
+  Diagnostics() : err_(null_stream()), collect_(true) {}
+
+  /// Prints (or collects into) target what this collector gathered, with
+  /// line numbers shifted by line_offset.
+  void replay(Diagnostics& target, uint64_t line_offset) const;
 
   /// A problem at a place in an input; `line` 0 means the whole input.
   void warn(std::string_view where, uint64_t line, std::string_view what);
@@ -39,7 +46,15 @@ class Diagnostics {
   void flush_summary();
 
  private:
+  struct Pending {
+    std::string where, what;
+    uint64_t line;
+    bool unreadable;
+  };
+  static std::ostream& null_stream();
   std::ostream& err_;
+  bool collect_ = false;
+  std::vector<Pending> pending_;
   uint64_t warnings_ = 0;
   uint64_t unreadable_ = 0;
   uint64_t limit_ = 100;

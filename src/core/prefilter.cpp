@@ -119,8 +119,10 @@ size_t LiteralPrefilter::verify(std::string_view hay, size_t w, size_t from) con
     std::memcpy(&want, windows_[j], 4);
     if (w < anchors_[j] || at != want) continue;
     size_t pos = w - anchors_[j];
-    if (pos >= from && pos + n.size() <= hay.size() && std::memcmp(hay.data() + pos, n.data(), n.size()) == 0 &&
-        pos < found)
+    if (pos < from || pos >= found || pos + n.size() > hay.size()) continue;
+    // The window already matched; compare only the bytes around it.
+    if (std::memcmp(hay.data() + pos, n.data(), anchors_[j]) == 0 &&
+        std::memcmp(hay.data() + w + 4, n.data() + anchors_[j] + 4, n.size() - anchors_[j] - 4) == 0)
       found = pos;
   }
   return found;

@@ -1,5 +1,7 @@
-// BlockReader over zlib's gz* API, which reads gzip and plain files alike.
-// The buffer holds at most block_bytes + max_line_bytes, whatever the input.
+// BlockReader over a byte source: zlib's gz* API, which reads gzip and plain
+// files alike, or pread on a range of a plain file so that several threads
+// can scan one large file. The buffer holds at most block_bytes +
+// max_line_bytes, whatever the input.
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -13,14 +15,66 @@
 namespace pullscan {
 namespace {
 
-class GzBlockReader : public BlockReader {
+// Where the bytes come from: zlib (gzip or plain, sequential) or pread on a
+// byte range of a plain file (parallel scanning).
+class ByteSource {
  public:
-  GzBlockReader(gzFile f, const ReadOptions& opt, int64_t mtime)
-      : file_(f), opt_(opt), mtime_(mtime) {
-    buf_.resize(opt_.block_bytes + opt_.max_line_bytes);
-    gzbuffer(file_, 256 * 1024);
+  virtual ~ByteSource() = default;
+  // Bytes read (0 at the end), or -1 with error set.
+  virtual long read(char* dst, size_t n, std::string& error) = 0;
+};
+
+class GzSource : public ByteSource {
+ public:
+  explicit GzSource(gzFile f) : file_(f) { gzbuffer(file_, 256 * 1024); }
+  ~GzSource() override { gzclose(file_); }
+  long read(char* dst, size_t n, std::string& error) override {
+    int got = gzread(file_, dst, static_cast<unsigned>(n));
+    int errnum = 0;
+    const char* msg = gzerror(file_, &errnum);
+    if (got < 0) {
+      error = errnum == Z_ERRNO ? std::strerror(errno) : (msg ? msg : "read error");
+      return -1;
+    }
+    // gzread returns 0 at a truncated gzip member too; gzerror tells them apart.
+    if (got == 0 && errnum != Z_OK && errnum != Z_STREAM_END && msg && *msg) {
+      error = msg;
+      return -1;
+    }
+    return got;
   }
-  ~GzBlockReader() override { gzclose(file_); }
+
+ private:
+  gzFile file_;
+};
+
+class RangeSource : public ByteSource {
+ public:
+  RangeSource(int fd, uint64_t begin, uint64_t end) : fd_(fd), pos_(begin), end_(end) {}
+  ~RangeSource() override { ::close(fd_); }
+  long read(char* dst, size_t n, std::string& error) override {
+    if (pos_ >= end_) return 0;
+    if (n > end_ - pos_) n = static_cast<size_t>(end_ - pos_);
+    ssize_t got = ::pread(fd_, dst, n, static_cast<off_t>(pos_));
+    if (got < 0) {
+      error = std::strerror(errno);
+      return -1;
+    }
+    pos_ += static_cast<uint64_t>(got);
+    return static_cast<long>(got);
+  }
+
+ private:
+  int fd_;
+  uint64_t pos_, end_;
+};
+
+class LineBlockReader : public BlockReader {
+ public:
+  LineBlockReader(std::unique_ptr<ByteSource> src, const ReadOptions& opt, int64_t mtime)
+      : src_(std::move(src)), opt_(opt), mtime_(mtime) {
+    buf_.resize(opt_.block_bytes + opt_.max_line_bytes);
+  }
 
   bool next(LineBlock& block) override {
     // Drop what the previous block handed out.
@@ -67,20 +121,13 @@ class GzBlockReader : public BlockReader {
     size_t room = buf_.size() - len_;
     if (room == 0) return true;  // unreachable: a full buffer always has a line or a cut
     size_t want = room < opt_.block_bytes ? room : opt_.block_bytes;
-    int got = gzread(file_, buf_.data() + len_, static_cast<unsigned>(want));
+    long got = src_->read(buf_.data() + len_, want, error_);
     if (got < 0) {
-      int errnum = 0;
-      const char* msg = gzerror(file_, &errnum);
-      error_ = errnum == Z_ERRNO ? std::strerror(errno) : (msg ? msg : "read error");
       eof_ = true;
       return false;
     }
     if (got == 0) {
       eof_ = true;
-      // gzread returns 0 at a truncated gzip member too; gzerror tells them apart.
-      int errnum = 0;
-      const char* msg = gzerror(file_, &errnum);
-      if (errnum != Z_OK && errnum != Z_STREAM_END && msg && *msg) error_ = msg;
       return true;
     }
     len_ += static_cast<size_t>(got);
@@ -102,7 +149,7 @@ class GzBlockReader : public BlockReader {
     return true;
   }
 
-  gzFile file_;
+  std::unique_ptr<ByteSource> src_;
   ReadOptions opt_;
   int64_t mtime_;
   std::string buf_;
@@ -137,7 +184,52 @@ std::unique_ptr<BlockReader> open_input(const std::string& path, const ReadOptio
     error = "cannot start reading";
     return nullptr;
   }
-  return std::make_unique<GzBlockReader>(f, opt, mtime);
+  return std::make_unique<LineBlockReader>(std::make_unique<GzSource>(f), opt, mtime);
+}
+
+std::optional<uint64_t> plain_file_size(const std::string& path) {
+  if (path == "-") return std::nullopt;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  struct stat st {};
+  unsigned char magic[2] = {0, 0};
+  bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && ::pread(fd, magic, 2, 0) >= 0 &&
+            !(magic[0] == 0x1f && magic[1] == 0x8b);
+  ::close(fd);
+  if (!ok) return std::nullopt;
+  return static_cast<uint64_t>(st.st_size);
+}
+
+uint64_t next_line_start(const std::string& path, uint64_t offset) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return offset;
+  char buf[65536];
+  uint64_t pos = offset;
+  for (;;) {
+    ssize_t got = ::pread(fd, buf, sizeof buf, static_cast<off_t>(pos));
+    if (got <= 0) break;
+    const char* nl = static_cast<const char*>(std::memchr(buf, '\n', static_cast<size_t>(got)));
+    if (nl) {
+      ::close(fd);
+      return pos + static_cast<uint64_t>(nl - buf) + 1;
+    }
+    pos += static_cast<uint64_t>(got);
+  }
+  ::close(fd);
+  return pos;
+}
+
+std::unique_ptr<BlockReader> open_range(const std::string& path, uint64_t begin, uint64_t end, const ReadOptions& opt,
+                                        std::string& error) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    error = std::strerror(errno);
+    return nullptr;
+  }
+  posix_fadvise(fd, static_cast<off_t>(begin), static_cast<off_t>(end - begin), POSIX_FADV_SEQUENTIAL);
+  struct stat st {};
+  int64_t mtime = fstat(fd, &st) == 0 ? static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec : 0;
+  return std::make_unique<LineBlockReader>(std::make_unique<RangeSource>(fd, begin, end), opt, mtime);
 }
 
 }  // namespace pullscan

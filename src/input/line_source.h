@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -38,6 +39,19 @@ struct ReadOptions {
   size_t block_bytes = 1 << 20;     // read size
   size_t max_line_bytes = 1 << 20;  // longer lines are cut
 };
+
+/// A plain (not compressed) regular file's size, or nullopt for stdin, pipes,
+/// directories and gzip files: only those can be read in parallel ranges.
+std::optional<uint64_t> plain_file_size(const std::string& path);
+
+/// Reads bytes [begin, end) of a plain file as LineBlocks (line numbers start
+/// at 1 within the range). The caller puts begin and end at line starts.
+std::unique_ptr<BlockReader> open_range(const std::string& path, uint64_t begin, uint64_t end, const ReadOptions& opt,
+                                        std::string& error);
+
+/// The offset of the first line start at or after `offset` in a plain file
+/// (the file size if there is none).
+uint64_t next_line_start(const std::string& path, uint64_t offset);
 
 /// Opens path ("-" = stdin). Returns nullptr and sets error when it cannot be opened.
 std::unique_ptr<BlockReader> open_input(const std::string& path, const ReadOptions& opt, std::string& error);

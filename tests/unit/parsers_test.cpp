@@ -9,6 +9,7 @@
 #include "core/diag.h"
 #include "core/timeutil.h"
 #include "parsers/parser.h"
+#include "../helpers.h"
 
 using namespace pullscan;
 
@@ -219,4 +220,22 @@ TEST_CASE("ordinary node chatter yields nothing", "[parsers]") {
       "-- Boot 0123456789abcdef0123456789abcdef --\n"
       "\x01\x02\xff binary junk \"PullImage\n");
   CHECK(ev.empty());
+}
+
+TEST_CASE("scanning a file in parallel ranges gives the same report as one thread", "[parsers][parallel]") {
+  for (const char* sample : {"samples/journal/realpull-several.journal.txt", "samples/constructed/two-nodes-retries.journal.txt",
+                             "samples/constructed/rke2-kubelet.log"}) {
+    INFO(sample);
+    std::string reports[3];
+    unsigned thread_counts[3] = {1, 2, 5};
+    for (int k = 0; k < 3; ++k) {
+      Options o = test::scan_options({sample}, "json");
+      o.scan.year = 2025;
+      o.scan.threads = thread_counts[k];
+      o.scan.parallel_min_bytes = 1;  // force ranges even on a small file
+      reports[k] = test::run_tool(o).out;
+    }
+    CHECK(reports[0] == reports[1]);
+    CHECK(reports[0] == reports[2]);
+  }
 }

@@ -32,6 +32,7 @@ struct LineContext {
   std::string_view node;        // from the envelope or the input (klog preamble)
   int64_t env_time_ns = 0;      // the envelope's time
   uint8_t env_time_flags = time_none;
+  bool free_text = false;       // the input is pasted text: bare error leaves count too
 };
 
 /// Pairs of (naive local time, exact UTC time) seen on one line: a journal

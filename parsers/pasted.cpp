@@ -33,6 +33,29 @@ const RE2& pods_row() {
   return re;
 }
 
+// Leaves of pull error chains (formats.md §7.4) that are specific enough to
+// stand alone in a paste.
+bool has_error_leaf(std::string_view t) {
+  static constexpr std::string_view leaves[] = {
+      "x509: ", "no such host", "connection refused", "i/o timeout", "TLS handshake timeout", "toomanyrequests",
+      "Too Many Requests", "pull rate limit", "401 Unauthorized", "403 Forbidden", "unauthorized: ", "denied: ",
+      "manifest unknown", "pull access denied", "no space left on device", "gave HTTP response to HTTPS client",
+      "no match for platform", "no matching manifest", "connection reset by peer", "unexpected EOF", "proxyconnect",
+      "context deadline exceeded", "ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull",
+      "ImageInspectError", "pull QPS exceeded", "failed to copy: ", "unexpected status", "Internal Server Error",
+      "Bad Gateway", "Service Unavailable", "Gateway Timeout", "name resolution", "network is unreachable",
+      "no route to host", "authentication required", "no basic auth credentials", "failed to resolve reference",
+      "failed to authorize", "certificate signed by unknown authority", "certificate has expired",
+      "invalid reference format", "repository name must be lowercase", "failed to verify certificate",
+      "schema 1", "signature", "imagePullSecret", "image pull secret", "not found: not found", ": not found",
+      "insufficient_scope", "blob unknown", "BLOB_UNKNOWN", "MANIFEST_UNKNOWN", "NAME_UNKNOWN",
+      "unexpected commit digest", "failed size validation", "failed to extract layer", "RegistryUnavailable",
+      "SignatureValidationFailed", "FailedToRetrieveImagePullSecret", "Back-off pulling image"};
+  for (std::string_view l : leaves)
+    if (t.find(l) != std::string_view::npos) return true;
+  return false;
+}
+
 bool ends_open(std::string_view msg) {
   msg = trim(msg);
   return msg.empty() || msg.back() == ':';
@@ -120,6 +143,14 @@ bool decode_pasted(std::string_view text, const LineContext& ctx, std::vector<Ev
     if (rpc != std::string_view::npos) p = rpc;
     Event& e = emit(out, ctx, EventKind::pull_failed, Source::pasted);
     set_message(e, text.substr(p));
+    open_ended = ends_open(e.message);
+    return true;
+  }
+  // In pasted text (never in a journal), a bare error leaf is a failed pull:
+  // people paste just the part of the message they thought mattered.
+  if (ctx.free_text && has_error_leaf(text)) {
+    Event& e = emit(out, ctx, EventKind::pull_failed, Source::pasted);
+    set_message(e, trim(text));
     open_ended = ends_open(e.message);
     return true;
   }

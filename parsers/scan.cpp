@@ -60,7 +60,10 @@ class InputScanner {
   InputScanner(uint32_t input, const ScanOptions& opt, std::vector<Event>& out, InputClock& clock)
       : input_(input), opt_(opt), out_(out), clock_(clock), node_hint_(opt.node_hint) {}
 
-  bool wants_next() const { return !ml_pending_.empty() || paste_event_ >= 0; }
+  // Pasted text is small and has no envelope to key on: every line is read.
+  bool wants_next() const { return free_text_ || !ml_pending_.empty() || paste_event_ >= 0; }
+
+  void set_free_text(bool on) { free_text_ = on; }
 
   void set_node_hint(std::string_view host) { node_hint_ = std::string(host); }
 
@@ -83,6 +86,7 @@ class InputScanner {
     ctx.line_no = line_no;
     ctx.raw = line;
     ctx.node = node_hint_;
+    ctx.free_text = free_text_;
     return ctx;
   }
 
@@ -201,12 +205,14 @@ class InputScanner {
   int64_t paste_event_ = -1;
   std::string paste_text_;
   size_t paste_lines_ = 0;
+  bool free_text_ = false;
 };
 
 // The first lines tell the format and, for klog files, the node.
 void read_head(std::string_view text, const ScanOptions& opt, InputInfo& info, InputScanner& scanner) {
   std::string_view head = text.substr(0, 64 * 1024);
   info.format = opt.format == "auto" ? sniff_format(head) : opt.format;
+  scanner.set_free_text(info.format == "text");
   size_t p = head.find("Running on machine: ");
   if (p != std::string_view::npos && p < 4096) {
     size_t e = head.find('\n', p);

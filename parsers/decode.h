@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,7 +34,11 @@ struct LineContext {
   int64_t env_time_ns = 0;      // the envelope's time
   uint8_t env_time_flags = time_none;
   bool free_text = false;       // the input is pasted text: bare error leaves count too
+  const std::function<bool(std::string_view)>* is_pull_error = nullptr;  // ScanOptions::is_pull_error
 };
+
+/// The rules' verdict on text when the caller gave one, else has_error_leaf.
+bool is_pull_error_text(const LineContext& ctx, std::string_view text);
 
 /// Pairs of (naive local time, exact UTC time) seen on one line: a journal
 /// short prefix next to containerd's own timestamp. They reveal the year and
@@ -77,10 +82,23 @@ void finish_kubelet_multiline(const std::string& pending, const std::string& bod
 void decode_event_message(std::string_view reason, std::string_view message, const LineContext& ctx,
                           std::vector<Event>& out);
 
+/// Decodes a kubelet PodSyncResult error text (`Error syncing pod, skipping:
+/// failed to "StartContainer" for "c" with Reason: "msg"`), from old FailedSync
+/// events and pastes.
+void decode_sync_error(std::string_view text, const LineContext& ctx, std::vector<Event>& out);
+
 /// Recognises pull errors in free text (ticket pastes, kubectl output, docker CLI).
 /// Returns true if an event was produced. Sets `open_ended` when the text ends
 /// in a way that suggests the message continues on the next line.
 bool decode_pasted(std::string_view text, const LineContext& ctx, std::vector<Event>& out, bool& open_ended);
+
+/// True if text holds a leaf of a pull error chain specific enough to stand
+/// alone (`x509: `, `no such host`, `toomanyrequests`...).
+bool has_error_leaf(std::string_view text);
+
+/// True if a pasted line starts a record of its own (a wrapper phrase, a CLI
+/// prefix, a klog header, a kubectl row) rather than continuing a wrapped one.
+bool begins_pasted_record(std::string_view line);
 
 /// Masks bearer tokens, Authorization headers, URL passwords, docker config
 /// `auth` values and password/token parameters.

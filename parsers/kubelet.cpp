@@ -102,7 +102,7 @@ bool parse_structured(std::string_view body, KlogFields& f) {
 void apply_time(Event& e, const LineContext& ctx, int64_t klog_naive) {
   // An exact envelope time (journal ISO) beats klog's year-less local time;
   // otherwise klog's microseconds beat journal short's seconds.
-  if (ctx.env_time_flags & time_has_zone) return;
+  if ((ctx.env_time_flags & time_has_zone) || klog_naive == 0) return;
   e.time_ns = klog_naive;
   e.time_flags = time_has_date;
 }
@@ -261,7 +261,7 @@ void handle_unstructured(std::string_view body, const LineContext& ctx, int64_t 
     if (sk != std::string_view::npos) emit_sync_results(body.substr(sk + 10), ctx, naive, ns_name, out);
   } else if (body.find("} start failed in pod ") != std::string_view::npos) {
     emit_start_failed(body, ctx, naive, out);
-  } else if (body.rfind("Event(v1.ObjectReference{", 0) == 0) {
+  } else if (body.rfind("Event(v1.ObjectReference{", 0) == 0 || body.rfind("Event(api.ObjectReference{", 0) == 0) {
     // 1.20: Event(v1.ObjectReference{Kind:"Pod", Namespace:"ns", Name:"n", ...}): type: 'Normal' reason: 'Pulling' msg
     if (between(body, "Kind:\"", "\"") != "Pod") return;
     std::string_view reason = between(body, "reason: '", "'");
@@ -336,6 +336,8 @@ void decode_event_message(std::string_view reason, std::string_view message, con
     Event& e = emit(EventKind::back_off);
     set_message(e, msg);
     e.image = normalize_image(img);
+  } else if (reason == "FailedSync" || msg.rfind("Error syncing pod, skipping: ", 0) == 0) {
+    decode_sync_error(msg, ctx, out);
   } else if (reason == "FailedCreatePodSandBox") {
     if (msg.find("failed to get sandbox image") == std::string_view::npos &&
         msg.find("failed to pull image") == std::string_view::npos)
@@ -359,17 +361,24 @@ bool interesting_body(std::string_view body) {
     return false;
   }
   return body.substr(0, 11) == "PullImage \"" || body.substr(0, 18) == "Error syncing pod " ||
-         body.substr(0, 25) == "Event(v1.ObjectReference{" ||
+         body.substr(0, 25) == "Event(v1.ObjectReference{" || body.substr(0, 26) == "Event(api.ObjectReference{" ||
          body.find("} start failed in pod ") != std::string_view::npos;
 }
 
 }  // namespace
 
+void decode_sync_error(std::string_view text, const LineContext& ctx, std::vector<Event>& out) {
+  size_t sk = text.find("skipping: ");
+  emit_sync_results(sk == std::string_view::npos ? text : text.substr(sk + 10), ctx, 0, {}, out);
+}
+
 bool decode_kubelet(std::string_view payload, const LineContext& ctx, std::vector<Event>& out,
                     std::string& continuation) {
   KlogHeader h;
   if (!parse_klog_header(payload, h)) return false;
-  if (!interesting_body(h.body)) return true;
+  // In a paste, a klog line about something else may still hold an error
+  // leaf (a pull-secret warning): let the free-text reader have it.
+  if (!interesting_body(h.body)) return !ctx.free_text;
   KlogFields f;
   if (parse_structured(h.body, f)) {
     if (!f.open_key.empty()) {

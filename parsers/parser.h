@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -38,6 +39,10 @@ struct ScanOptions {
   unsigned threads = 0;                 // scanning threads per large file; 0 = one per core
   uint64_t parallel_min_bytes = 64ull << 20;  // smaller files are scanned by one thread
   std::string node_hint;                // node for lines that name none (set per input)
+  /// Whether a text is a pull error by the knowledge base (the rules); set by
+  /// the caller so that pasted fragments are recognised by the same patterns
+  /// that classify them. Without it a built-in list of error leaves is used.
+  std::function<bool(std::string_view)> is_pull_error;
 };
 
 /// What scanning one input learned about its clock.

@@ -33,6 +33,32 @@ const RE2& pods_row() {
   return re;
 }
 
+bool ends_open(std::string_view msg) {
+  msg = trim(msg);
+  return msg.empty() || msg.back() == ':';
+}
+
+Event& emit(std::vector<Event>& out, const LineContext& ctx, EventKind kind, Source src) {
+  out.push_back(make_event(ctx, kind, src));
+  return out.back();
+}
+
+// A Warning event whose reason no decoder knows (FailedToRetrieveImagePullSecret,
+// a policy controller's reason) but whose text is a pull error.
+void warning_event(const std::string& type, const std::string& reason, const std::string& message,
+                   const LineContext& ctx, std::vector<Event>& out) {
+  if (type != "Warning" || message.empty() || message.rfind("Error: ", 0) == 0) return;  // state names only
+  for (const Event& e : out)
+    if (e.where.line == ctx.line_no && e.where.input == ctx.input) return;  // already decoded
+  std::string text = reason + ": " + message;
+  if (!is_pull_error_text(ctx, text)) return;
+  out.push_back(make_event(ctx, EventKind::pull_failed, Source::event));
+  out.back().reason = reason;
+  set_message(out.back(), text);
+}
+
+}  // namespace
+
 // Leaves of pull error chains (formats.md §7.4) that are specific enough to
 // stand alone in a paste.
 bool has_error_leaf(std::string_view t) {
@@ -50,23 +76,31 @@ bool has_error_leaf(std::string_view t) {
       "schema 1", "signature", "imagePullSecret", "image pull secret", "not found: not found", ": not found",
       "insufficient_scope", "blob unknown", "BLOB_UNKNOWN", "MANIFEST_UNKNOWN", "NAME_UNKNOWN",
       "unexpected commit digest", "failed size validation", "failed to extract layer", "RegistryUnavailable",
-      "SignatureValidationFailed", "FailedToRetrieveImagePullSecret", "Back-off pulling image"};
+      "SignatureValidationFailed", "FailedToRetrieveImagePullSecret", "Back-off pulling image",
+      "Unable to retrieve pull secret", "Unable to retrieve some image pull secrets", "not found in repository",
+      "Error syncing pod", "admission webhook", "prohibited by policy", "actively refused",
+      "request canceled", "Failed to inspect image", "image pull failed for"};
   for (std::string_view l : leaves)
     if (t.find(l) != std::string_view::npos) return true;
   return false;
 }
 
-bool ends_open(std::string_view msg) {
-  msg = trim(msg);
-  return msg.empty() || msg.back() == ':';
+bool is_pull_error_text(const LineContext& ctx, std::string_view text) {
+  if (ctx.is_pull_error && *ctx.is_pull_error) return (*ctx.is_pull_error)(text);
+  return has_error_leaf(text);
 }
 
-Event& emit(std::vector<Event>& out, const LineContext& ctx, EventKind kind, Source src) {
-  out.push_back(make_event(ctx, kind, src));
-  return out.back();
+bool begins_pasted_record(std::string_view line) {
+  std::string_view t = trim(line);
+  for (std::string_view p : {"Failed to pull image", "Failed to inspect image", "Error response from daemon",
+                             "Back-off pulling image", "Warning ", "Normal ", "Error: ", "error: ", "Error ", "ctr: ",
+                             "crictl ", "FATA[", "ERRO[", "WARN[", "INFO[", "docker: ", "$ ", "# ", "rpc error: "})
+    if (t.substr(0, p.size()) == p) return true;
+  if (t.size() > 6 && std::string_view("IWEF").find(t[0]) != std::string_view::npos && t[1] >= '0' && t[1] <= '9')
+    return true;  // a klog header
+  re2::StringPiece sp(t.data(), t.size());
+  return RE2::PartialMatch(sp, pods_row()) || RE2::FullMatch(sp, events_row()) || RE2::FullMatch(sp, describe_row());
 }
-
-}  // namespace
 
 bool decode_pasted(std::string_view text, const LineContext& ctx, std::vector<Event>& out, bool& open_ended) {
   open_ended = false;
@@ -75,6 +109,7 @@ bool decode_pasted(std::string_view text, const LineContext& ctx, std::vector<Ev
   size_t before = out.size();
   if (RE2::FullMatch(sp, describe_row(), &type, &reason, &count, &from, &message)) {
     decode_event_message(reason, message, ctx, out);
+    warning_event(type, reason, message, ctx, out);
     if (out.size() == before && (reason == "Failed" || reason == "BackOff") && ends_open(message) &&
         message.rfind("Error: ", 0) != 0) {
       Event& e = emit(out, ctx, reason == "BackOff" ? EventKind::back_off : EventKind::pull_failed, Source::event);
@@ -91,6 +126,7 @@ bool decode_pasted(std::string_view text, const LineContext& ctx, std::vector<Ev
   }
   if (RE2::FullMatch(sp, events_row(), &ns, &age, &type, &reason, &pod, &message)) {
     decode_event_message(reason, message, ctx, out);
+    warning_event(type, reason, message, ctx, out);
     if (out.size() == before && (reason == "Failed" || reason == "BackOff") && ends_open(message)) {
       // The message wrapped onto the next lines (terminal width).
       Event& e = emit(out, ctx, reason == "BackOff" ? EventKind::back_off : EventKind::pull_failed, Source::event);
@@ -112,43 +148,48 @@ bool decode_pasted(std::string_view text, const LineContext& ctx, std::vector<Ev
     e.ns = ns;
     return true;
   }
-  // Error chains anywhere in the line, most specific wrapper first.
-  static constexpr std::string_view kFailedToPull = "Failed to pull image \"";
-  static constexpr std::string_view kBackOff = "Back-off pulling image \"";
-  static constexpr std::string_view kDaemon = "Error response from daemon: ";
-  static constexpr std::string_view kUnpack = "failed to pull and unpack image \"";
-  static constexpr std::string_view kResolve = "failed to resolve reference \"";
-  if (size_t p = text.find(kFailedToPull); p != std::string_view::npos) {
-    Event& e = emit(out, ctx, EventKind::pull_failed, Source::pasted);
-    set_message(e, text.substr(p));
-    open_ended = ends_open(e.message);
-    return true;
+  // A PodSyncResult error (old FailedSync events, kubelet lines pasted bare).
+  if (text.find("Error syncing pod, skipping: failed to \"") != std::string_view::npos) {
+    decode_sync_error(text, ctx, out);
+    if (out.size() > before) return true;
   }
-  if (size_t p = text.find(kBackOff); p != std::string_view::npos) {
-    Event& e = emit(out, ctx, EventKind::back_off, Source::pasted);
-    set_message(e, text.substr(p));
-    return true;
+  // Error chains anywhere in the line: the outermost wrapper that occurs
+  // first keeps the most context (`Failed to inspect image "x": ... Error
+  // response from daemon: ...` is an inspect failure, not a daemon error).
+  struct Wrapper {
+    std::string_view text;
+    EventKind kind;
+    Source source;
+  };
+  static constexpr Wrapper kWrappers[] = {
+      {"Failed to pull image \"", EventKind::pull_failed, Source::pasted},
+      {"Failed to inspect image \"", EventKind::pull_failed, Source::pasted},
+      {"Container image \"", EventKind::pull_failed, Source::pasted},
+      {"Back-off pulling image \"", EventKind::back_off, Source::pasted},
+      {"Back-off pulling image \\\"", EventKind::back_off, Source::pasted},
+      {"Error response from daemon: ", EventKind::pull_failed, Source::docker},
+      {"rpc error: code = ", EventKind::pull_failed, Source::pasted},
+      {"failed to pull and unpack image \"", EventKind::pull_failed, Source::pasted},
+      {"failed to resolve reference \"", EventKind::pull_failed, Source::pasted},
+  };
+  const Wrapper* first = nullptr;
+  size_t at = std::string_view::npos;
+  for (const Wrapper& w : kWrappers) {
+    size_t p = text.find(w.text);
+    if (p < at) {
+      at = p;
+      first = &w;
+    }
   }
-  if (size_t p = text.find(kDaemon); p != std::string_view::npos) {
-    Event& e = emit(out, ctx, EventKind::pull_failed, Source::docker);
-    set_message(e, text.substr(p));
-    open_ended = ends_open(e.message);
-    return true;
-  }
-  size_t p = text.find(kUnpack);
-  if (p == std::string_view::npos) p = text.find(kResolve);
-  if (p != std::string_view::npos) {
-    // Keep a gRPC wrapper right in front of the chain: its code is evidence.
-    size_t rpc = text.rfind("rpc error: code = ", p);
-    if (rpc != std::string_view::npos) p = rpc;
-    Event& e = emit(out, ctx, EventKind::pull_failed, Source::pasted);
-    set_message(e, text.substr(p));
-    open_ended = ends_open(e.message);
+  if (first) {
+    Event& e = emit(out, ctx, first->kind, first->source);
+    set_message(e, text.substr(at));
+    open_ended = first->kind == EventKind::pull_failed && ends_open(e.message);
     return true;
   }
   // In pasted text (never in a journal), a bare error leaf is a failed pull:
   // people paste just the part of the message they thought mattered.
-  if (ctx.free_text && has_error_leaf(text)) {
+  if (ctx.free_text && is_pull_error_text(ctx, text)) {
     Event& e = emit(out, ctx, EventKind::pull_failed, Source::pasted);
     set_message(e, trim(text));
     open_ended = ends_open(e.message);

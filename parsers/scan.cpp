@@ -55,6 +55,46 @@ bool starts_new_record(std::string_view line) {
   return t.rfind("Warning ", 0) == 0 || t.rfind("Normal ", 0) == 0;
 }
 
+constexpr std::string_view kBox = "\xE2\x94\x82";  // U+2502, the pane border of k9s and friends
+
+std::string_view strip_box(std::string_view s) {
+  while (s.substr(0, kBox.size()) == kBox) s = trim(s.substr(kBox.size()));
+  while (s.size() >= kBox.size() && s.substr(s.size() - kBox.size()) == kBox)
+    s = trim(s.substr(0, s.size() - kBox.size()));
+  return s;
+}
+
+bool ends_in_box(std::string_view line) {
+  line = trim(line);
+  return line.size() >= kBox.size() && line.substr(line.size() - kBox.size()) == kBox;
+}
+
+// logrus level=error/warning/fatal (text or JSON), or klog E/W/F.
+bool error_level(std::string_view payload) {
+  if (payload.substr(0, 6) == "time=\"") {
+    size_t l = payload.find(" level=");
+    if (l == std::string_view::npos) return false;
+    std::string_view v = payload.substr(l + 7, 5);
+    return v == "error" || v == "warni" || v == "fatal";
+  }
+  if (!payload.empty() && payload.front() == '{')
+    return payload.find("\"level\":\"error\"") != std::string_view::npos ||
+           payload.find("\"level\":\"warning\"") != std::string_view::npos;
+  return !payload.empty() && (payload[0] == 'E' || payload[0] == 'W' || payload[0] == 'F');
+}
+
+bool mentions_pull(std::string_view s) {
+  for (std::string_view w : {"pull", "Pull", "image", "manifest", "registry", "docker://", "/v2/"})
+    if (s.find(w) != std::string_view::npos) return true;
+  return false;
+}
+
+// A wrapped line is cut mid-sentence; one that ends a sentence is complete.
+bool ends_sentence(std::string_view line) {
+  line = trim(line);
+  return !line.empty() && std::string_view(".)]\"'").find(line.back()) != std::string_view::npos;
+}
+
 class InputScanner {
  public:
   InputScanner(uint32_t input, const ScanOptions& opt, std::vector<Event>& out, InputClock& clock)
@@ -87,6 +127,7 @@ class InputScanner {
     ctx.raw = line;
     ctx.node = node_hint_;
     ctx.free_text = free_text_;
+    ctx.is_pull_error = &opt_.is_pull_error;
     return ctx;
   }
 
@@ -106,6 +147,8 @@ class InputScanner {
       }
     } else if (is_journal_noise(line)) {
       return;
+    } else if (free_text_) {
+      payload = strip_box(trim(line));
     }
     if (payload.substr(0, 19) == "Running on machine:") {
       node_hint_ = std::string(trim(payload.substr(19)));
@@ -132,12 +175,28 @@ class InputScanner {
       }
     }
     for (const TimeSample& s : samples) clock_.samples.emplace_back(s.naive_local_ns, s.utc_ns);
+    // An error-level line of a program no decoder knows the wording of
+    // (dockerd, CRI-O, a CLI run under systemd, containerd's ctr) that holds a
+    // pull error leaf is still evidence.
+    if (known && out_.size() == before && (error_level(payload) || payload.find("rror pulling") != std::string_view::npos) &&
+        (free_text_ || mentions_pull(payload)) && is_pull_error_text(ctx, payload)) {
+      known = false;
+      ctx.free_text = true;
+    }
+    // Plain text under a journal envelope (dockerd, a CLI in a unit): the
+    // same, when it is about a pull.
+    if (!known && !free_text_ && mentions_pull(payload)) ctx.free_text = true;
     if (!known && out_.size() == before) {
       bool open_ended = false;
-      if (decode_pasted(payload, ctx, out_, open_ended) && open_ended && out_.size() > before) {
+      // In pasted text a failure's message may go on over the next lines
+      // (terminal or ticket wrapping) even when it does not end in ':'.
+      bool made = decode_pasted(payload, ctx, out_, open_ended) && out_.size() > before;
+      if (made && (open_ended || (free_text_ && out_.back().kind == EventKind::pull_failed))) {
         paste_event_ = static_cast<int64_t>(out_.size() - 1);
         paste_text_ = out_.back().message;
         paste_lines_ = 0;
+        paste_hard_wrap_ = ends_in_box(line);
+        paste_complete_ = ends_sentence(line);
       }
     }
   }
@@ -177,20 +236,27 @@ class InputScanner {
 
   // A pasted error whose text went on over the next lines.
   bool continue_paste(std::string_view line) {
-    std::string_view t = trim(line);
+    std::string_view t = strip_box(trim(line));
+    std::string_view so_far = trim(paste_text_);
+    bool dangling = so_far.empty() || so_far.back() == ':';  // the message has not started or stops mid-chain
     if (t.empty() || starts_new_record(line) || paste_lines_ >= kMaxPasteLines ||
-        static_cast<size_t>(paste_event_) >= out_.size()) {
+        static_cast<size_t>(paste_event_) >= out_.size() ||
+        (free_text_ && !dangling && !paste_hard_wrap_ && (begins_pasted_record(t) || paste_complete_))) {
       paste_event_ = -1;
       return false;
     }
     Event& e = out_[static_cast<size_t>(paste_event_)];
-    if (!paste_text_.empty() && paste_text_.back() != ' ') paste_text_.push_back(' ');
+    // A line cut by a box-drawing pane (k9s, tmux) was split mid-word.
+    while (paste_hard_wrap_ && !paste_text_.empty() && paste_text_.back() == ' ') paste_text_.pop_back();
+    if (!paste_hard_wrap_ && !paste_text_.empty() && paste_text_.back() != ' ') paste_text_.push_back(' ');
+    paste_hard_wrap_ = ends_in_box(line);
+    paste_complete_ = ends_sentence(line);
     paste_text_.append(t);
     set_message(e, paste_text_);
     e.line = redact(printable(ellipsize(e.line + " " + std::string(t), 4096)));
     ++paste_lines_;
     std::string_view m = trim(paste_text_);
-    if (m.empty() || m.back() != ':') paste_event_ = -1;
+    if (!free_text_ && (m.empty() || m.back() != ':')) paste_event_ = -1;
     return true;
   }
 
@@ -205,14 +271,21 @@ class InputScanner {
   int64_t paste_event_ = -1;
   std::string paste_text_;
   size_t paste_lines_ = 0;
+  bool paste_hard_wrap_ = false;
+  bool paste_complete_ = false;  // the last line of the open paste ended a sentence
   bool free_text_ = false;
 };
 
 // The first lines tell the format and, for klog files, the node.
-void read_head(std::string_view text, const ScanOptions& opt, InputInfo& info, InputScanner& scanner) {
+constexpr size_t kSnippetLines = 40;
+
+void read_head(std::string_view text, bool whole, const ScanOptions& opt, InputInfo& info, InputScanner& scanner) {
   std::string_view head = text.substr(0, 64 * 1024);
   info.format = opt.format == "auto" ? sniff_format(head) : opt.format;
-  scanner.set_free_text(info.format == "text");
+  // A few lines of anything (the whole input fits in the head) are a paste:
+  // read them all, and let a bare error leaf count.
+  bool snippet = whole && count_newlines(text) <= kSnippetLines;
+  scanner.set_free_text(info.format == "text" || snippet);
   size_t p = head.find("Running on machine: ");
   if (p != std::string_view::npos && p < 4096) {
     size_t e = head.find('\n', p);
@@ -258,7 +331,7 @@ void scan_input(BlockReader& reader, uint32_t input_index, const ScanOptions& op
   uint64_t binary_lines_reported = 0;
   while (reader.next(block)) {
     if (first) {
-      read_head(block.text, opt, info, scanner);
+      read_head(block.text, block.text.size() < opt.read.block_bytes, opt, info, scanner);
       first = false;
     }
     if (block.cut) {
@@ -382,7 +455,7 @@ void scan_text(std::string_view text, uint32_t input_index, const ScanOptions& o
   (void)diag;
   InputScanner scanner(input_index, opt, out, clock);
   size_t before = out.size();
-  read_head(text, opt, info, scanner);
+  read_head(text, true, opt, info, scanner);
   // Explain and tests: every line goes to the decoders, no prefilter, so a
   // pasted fragment is never dropped for lacking a literal.
   uint64_t line_no = 0;

@@ -44,7 +44,13 @@ std::vector<int64_t> analyse(const ScanOptions& opt, const RuleSet& rules, std::
   return attempt_of;
 }
 
-RunResult analyse_text(const std::string& text, const RuleSet& rules, const ScanOptions& opt) {
+ScanOptions with_rules(ScanOptions opt, const RuleSet& rules) {
+  opt.is_pull_error = [&rules](std::string_view text) { return rules.best(text, {}) != nullptr; };
+  return opt;
+}
+
+RunResult analyse_text(const std::string& text, const RuleSet& rules, const ScanOptions& base) {
+  ScanOptions opt = with_rules(base, rules);
   std::ostringstream ignored;
   Diagnostics diag(ignored);
   RunResult r;
@@ -104,11 +110,12 @@ int run_scan(const Options& opt, const RuleSet& rules, std::ostream& out, std::o
     paths.push_back("-");
   }
   uint64_t readable = 0;
+  const ScanOptions scan = with_rules(opt.scan, rules);
   for (const std::string& path : paths) {
     InputInfo info;
     info.path = path;
     InputClock clock;
-    if (scan_path(path, static_cast<uint32_t>(r.inputs.size()), opt.scan, diag, info, r.events, clock)) {
+    if (scan_path(path, static_cast<uint32_t>(r.inputs.size()), scan, diag, info, r.events, clock)) {
       ++readable;
     } else {
       info.readable = false;
@@ -143,7 +150,7 @@ int run_explain(const Options& opt, const RuleSet& rules, std::istream& in, std:
   InputInfo info;
   info.path = opt.text.empty() ? "-" : "(argument)";
   std::vector<InputClock> clocks(1);
-  scan_text(text, 0, opt.scan, diag, info, r.events, clocks[0]);
+  scan_text(text, 0, with_rules(opt.scan, rules), diag, info, r.events, clocks[0]);
   r.inputs.push_back(info);
   if (r.events.empty()) {
     // Not in any shape pullscan knows: classify the text as one bare error.

@@ -24,6 +24,9 @@ enum ExitCode : int {
 std::vector<int64_t> analyse(const ScanOptions& opt, const RuleSet& rules, std::vector<InputClock>& clocks,
                              RunResult& r, int now_year);
 
+/// opt with is_pull_error answered by rules (the parsers' hook for pastes).
+ScanOptions with_rules(ScanOptions opt, const RuleSet& rules);
+
 /// Reads `text` as one input (every line decoded, no prefilter) and analyses it:
 /// what `explain`, the tests and the fuzz target run.
 RunResult analyse_text(const std::string& text, const RuleSet& rules, const ScanOptions& opt = {});

@@ -3,7 +3,8 @@
 # start and by CI (.ci/run runs `./dev.sh test`): installs the Debian packages
 # pullscan builds with (only those missing), configures and builds, then
 #   ./dev.sh demo   runs pullscan on a bundled sample and prints its report
-#   ./dev.sh test   runs the whole test suite (ctest)
+#   ./dev.sh test   runs the whole test suite (ctest), then again built with
+#                   AddressSanitizer and UndefinedBehaviorSanitizer
 #   ./dev.sh build  only builds
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -41,6 +42,12 @@ case "${1:-demo}" in
   test)
     build
     ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$(nproc)"
+    # The same suite under ASan + UBSan: memory errors and undefined behaviour
+    # on every sample, fuzz replay and test input fail the run.
+    cmake -S . -B "$BUILD_DIR-asan" -DCMAKE_BUILD_TYPE=Debug -DPULLSCAN_SANITIZE=ON >/dev/null
+    cmake --build "$BUILD_DIR-asan" -j "$(nproc)"
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+      ctest --test-dir "$BUILD_DIR-asan" --output-on-failure -j "$(nproc)"
     ;;
   *) echo "usage: ./dev.sh [demo|test|build]" >&2; exit 2 ;;
 esac

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -99,6 +100,30 @@ bool has_error_leaf(std::string_view text);
 /// True if a pasted line starts a record of its own (a wrapper phrase, a CLI
 /// prefix, a klog header, a kubectl row) rather than continuing a wrapped one.
 bool begins_pasted_record(std::string_view line);
+
+/// A journalctl JSON entry: what a short-mode prefix would have said, and MESSAGE.
+struct JournalEntry {
+  std::string host, ident, message;
+  int64_t time_ns = 0;  // UTC ns from __REALTIME_TIMESTAMP
+};
+
+/// What decoding a run of documents of one input remembers.
+struct DocumentState {
+  std::map<std::string, int64_t> event_counts;  // event uid -> highest count seen (watch streams)
+  uint64_t null_messages = 0;                   // journal entries whose MESSAGE was null (>= 4 KiB without -a)
+  uint64_t byte_messages = 0;                   // journal entries whose MESSAGE was a byte array
+};
+
+/// Decodes one JSON document (an object or an array of them): Kubernetes
+/// Events, Pods and Lists of either become events; journal entries are
+/// appended to `entries`. False if the text is not JSON.
+bool decode_json_document(std::string_view json, const LineContext& ctx, std::vector<Event>& out,
+                          std::vector<JournalEntry>& entries, DocumentState& state);
+
+/// Decodes a YAML stream (`kubectl get events -o yaml`, several `---`
+/// documents) the same way. False and error set if the YAML does not parse.
+bool decode_yaml_documents(std::string_view yaml, const LineContext& ctx, std::vector<Event>& out,
+                           std::vector<JournalEntry>& entries, DocumentState& state, std::string& error);
 
 /// Masks bearer tokens, Authorization headers, URL passwords, docker config
 /// `auth` values and password/token parameters.

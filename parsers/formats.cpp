@@ -16,12 +16,31 @@ std::span<const FormatDesc> formats() {
       {"containerd", "containerd logrus text: time=\"...\" level=... msg=\"...\""},
       {"containerd-json", "containerd logrus JSON ([debug] format = \"json\")"},
       {"kubelet", "kubelet klog text and structured key=value lines (with --log-file preamble)"},
+      {"journal-json", "journalctl -o json / json-seq (one entry per line)"},
+      {"journal-json-pretty", "journalctl -o json-pretty (one entry over many lines)"},
+      {"k8s-json", "kubectl get events|pods -o json: objects, Lists, -w streams, --output-watch-events, events.k8s.io/v1"},
+      {"k8s-yaml", "kubectl get events|pods -o yaml"},
       {"text", "anything else: pasted errors, kubectl describe/get events rows, docker CLI output"},
   };
   return list;
 }
 
 std::string sniff_format(std::string_view head) {
+  // Documents first: their lines match no line format.
+  std::string_view first = trim(head.substr(0, head.find('\n')));
+  if (!first.empty() && first.front() == '\x1e') first.remove_prefix(1);
+  std::string_view start = head.substr(0, 4096);
+  if (!first.empty() && first.front() == '{' &&
+      (start.find("\"__REALTIME_TIMESTAMP\"") != std::string_view::npos || start.find("\"__CURSOR\"") != std::string_view::npos))
+    return first == "{" ? "journal-json-pretty" : "journal-json";
+  if (!first.empty() && (first.front() == '{' || first.front() == '[') &&
+      (start.find("\"kind\"") != std::string_view::npos || start.find("\"involvedObject\"") != std::string_view::npos ||
+       start.find("\"regarding\"") != std::string_view::npos || start.find("\"items\"") != std::string_view::npos))
+    return "k8s-json";
+  if ((start.rfind("apiVersion:", 0) == 0 || start.find("\napiVersion:") != std::string_view::npos ||
+       start.rfind("items:", 0) == 0) &&
+      start.find("kind:") != std::string_view::npos)
+    return "k8s-yaml";
   int journal_short = 0, journal_iso = 0, logrus = 0, logrus_json = 0, klog = 0, other = 0;
   size_t pos = 0;
   for (int n = 0; n < 64 && pos < head.size(); ++n) {

@@ -100,15 +100,40 @@ class InputScanner {
   InputScanner(uint32_t input, const ScanOptions& opt, std::vector<Event>& out, InputClock& clock)
       : input_(input), opt_(opt), out_(out), clock_(clock), node_hint_(opt.node_hint) {}
 
-  // Pasted text is small and has no envelope to key on: every line is read.
-  bool wants_next() const { return free_text_ || !ml_pending_.empty() || paste_event_ >= 0; }
+  // Pasted text is small and has no envelope to key on, and a document spans
+  // lines: every line is read.
+  bool wants_next() const {
+    return free_text_ || doc_mode_ == DocMode::all_lines || doc_mode_ == DocMode::yaml || doc_depth_ > 0 || !ml_pending_.empty() || paste_event_ >= 0;
+  }
 
   void set_free_text(bool on) { free_text_ = on; }
+
+  // Documents: JSON values that may span lines, or a YAML stream read whole.
+  enum class DocMode { none, json_lines, all_lines, yaml };
+  void set_doc_mode(std::string_view format) {
+    if (format == "journal-json") doc_mode_ = DocMode::json_lines;
+    else if (format == "journal-json-pretty" || format == "k8s-json") doc_mode_ = DocMode::all_lines;
+    else if (format == "k8s-yaml") doc_mode_ = DocMode::yaml;
+  }
+
+  // Problems only the whole input shows (dropped journal messages).
+  std::vector<std::string> notes() const {
+    std::vector<std::string> n;
+    if (doc_state_.null_messages)
+      n.push_back(fmt::format("{} journal entries have MESSAGE null: journalctl drops fields of 4 KiB or more "
+                              "(kubelet's &Container dumps) unless run with -a; their text is lost",
+                              doc_state_.null_messages));
+    if (doc_state_.byte_messages)
+      n.push_back(fmt::format("{} journal entries have MESSAGE as a byte array (not UTF-8); decoded as bytes",
+                              doc_state_.byte_messages));
+    return n;
+  }
 
   void set_node_hint(std::string_view host) { node_hint_ = std::string(host); }
 
   void on_line(std::string_view line, uint64_t line_no) {
     while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.remove_suffix(1);
+    if (doc_mode_ != DocMode::none && on_document_line(line, line_no)) return;
     if (!ml_pending_.empty() && continue_multiline(line, line_no)) return;
     if (paste_event_ >= 0 && continue_paste(line)) return;
     decode(line, line_no);
@@ -117,7 +142,18 @@ class InputScanner {
   void finish() {
     if (!ml_pending_.empty()) close_multiline({});
     paste_event_ = -1;
+    if (doc_mode_ == DocMode::yaml && !doc_buf_.empty()) {
+      LineContext ctx = context("", doc_first_line_);
+      std::vector<JournalEntry> entries;
+      std::string error;
+      if (!decode_yaml_documents(doc_buf_, ctx, out_, entries, doc_state_, error)) doc_error_ = error;
+      doc_buf_.clear();
+    } else if (doc_depth_ > 0 && !doc_buf_.empty()) {
+      doc_error_ = "the input ends inside a JSON value (cut short?)";
+    }
   }
+
+  const std::string& document_error() const { return doc_error_; }
 
  private:
   LineContext context(std::string_view line, uint64_t line_no) {
@@ -129,6 +165,67 @@ class InputScanner {
     ctx.free_text = free_text_;
     ctx.is_pull_error = &opt_.is_pull_error;
     return ctx;
+  }
+
+  // Feeds a line to the document reader; false when it belongs to no document.
+  bool on_document_line(std::string_view line, uint64_t line_no) {
+    if (doc_mode_ == DocMode::yaml) {
+      if (doc_buf_.size() > kMaxDocumentBytes) return true;
+      if (doc_buf_.empty()) doc_first_line_ = line_no;
+      doc_buf_.append(line);
+      doc_buf_.push_back('\n');
+      return true;
+    }
+    if (!line.empty() && line.front() == '\x1e') line.remove_prefix(1);  // json-seq record separator
+    if (doc_depth_ == 0) {
+      std::string_view t = trim(line);
+      if (t.empty()) return true;
+      if (t.front() != '{' && t.front() != '[') return false;
+      doc_buf_.clear();
+      doc_first_line_ = line_no;
+    }
+    // Track depth outside strings; a value ends when it returns to zero.
+    for (char c : line) {
+      if (doc_in_string_) {
+        if (doc_escape_) doc_escape_ = false;
+        else if (c == '\\') doc_escape_ = true;
+        else if (c == '"') doc_in_string_ = false;
+      } else if (c == '"') {
+        doc_in_string_ = true;
+      } else if (c == '{' || c == '[') {
+        ++doc_depth_;
+      } else if (c == '}' || c == ']') {
+        --doc_depth_;
+      }
+    }
+    if (doc_buf_.size() + line.size() <= kMaxDocumentBytes) {
+      doc_buf_.append(line);
+      doc_buf_.push_back('\n');
+    }
+    if (doc_depth_ > 0) return true;
+    doc_depth_ = 0;
+    doc_in_string_ = doc_escape_ = false;
+    LineContext ctx = context(doc_buf_.size() < 4096 ? std::string_view(doc_buf_) : std::string_view(), doc_first_line_);
+    std::vector<JournalEntry> entries;
+    if (!decode_json_document(doc_buf_, ctx, out_, entries, doc_state_) && doc_error_.empty())
+      doc_error_ = fmt::format("line {}: not valid JSON", doc_first_line_);
+    for (const JournalEntry& j : entries) decode_journal_entry(j, doc_first_line_);
+    doc_buf_.clear();
+    return true;
+  }
+
+  // A journal JSON entry's MESSAGE goes where a short-mode payload goes.
+  void decode_journal_entry(const JournalEntry& j, uint64_t line_no) {
+    if (j.message.empty()) return;
+    LineContext ctx = context(j.message, line_no);
+    ctx.node = j.host;
+    if (j.time_ns) {
+      ctx.env_time_ns = j.time_ns;
+      ctx.env_time_flags = time_has_date | time_has_year | time_has_zone;
+      clock_.saw_exact_year = true;
+      clock_.exact_year = year_of(j.time_ns);
+    }
+    decode_payload(j.message, ctx, j.ident, j.message);
   }
 
   void decode(std::string_view line, uint64_t line_no) {
@@ -154,6 +251,11 @@ class InputScanner {
       node_hint_ = std::string(trim(payload.substr(19)));
       return;
     }
+    decode_payload(payload, ctx, env.ident, line);
+  }
+
+  // The program decoders, then the free-text reader, on one message.
+  void decode_payload(std::string_view payload, LineContext& ctx, std::string_view ident, std::string_view line) {
     size_t before = out_.size();
     std::vector<TimeSample> samples;
     bool known = false;
@@ -167,7 +269,7 @@ class InputScanner {
       if (!continuation.empty()) {
         ml_pending_ = std::move(continuation);
         ml_body_.clear();
-        ml_ident_ = std::string(env.ident);
+        ml_ident_ = std::string(ident);
         ml_ctx_line_ = std::string(line);
         ml_ctx_ = ctx;
         ml_lines_ = 0;
@@ -273,6 +375,13 @@ class InputScanner {
   size_t paste_lines_ = 0;
   bool paste_hard_wrap_ = false;
   bool paste_complete_ = false;  // the last line of the open paste ended a sentence
+  static constexpr size_t kMaxDocumentBytes = 256u << 20;
+  DocMode doc_mode_ = DocMode::none;
+  std::string doc_buf_, doc_error_;
+  uint64_t doc_first_line_ = 0;
+  int64_t doc_depth_ = 0;
+  bool doc_in_string_ = false, doc_escape_ = false;
+  DocumentState doc_state_;
   bool free_text_ = false;
 };
 
@@ -285,12 +394,22 @@ void read_head(std::string_view text, bool whole, const ScanOptions& opt, InputI
   // A few lines of anything (the whole input fits in the head) are a paste:
   // read them all, and let a bare error leaf count.
   bool snippet = whole && count_newlines(text) <= kSnippetLines;
-  scanner.set_free_text(info.format == "text" || snippet);
+  bool document = info.format.find("json") != std::string::npos || info.format == "k8s-yaml";
+  scanner.set_free_text(!document && (info.format == "text" || snippet));
+  scanner.set_doc_mode(info.format);
   size_t p = head.find("Running on machine: ");
   if (p != std::string_view::npos && p < 4096) {
     size_t e = head.find('\n', p);
     scanner.set_node_hint(trim(head.substr(p + 20, e == std::string_view::npos ? std::string_view::npos : e - p - 20)));
   }
+}
+
+void report_documents(const InputScanner& scanner, InputInfo& info, Diagnostics& diag) {
+  if (!scanner.document_error().empty()) {
+    diag.warn(info.path, 0, scanner.document_error());
+    ++info.skipped;
+  }
+  for (const std::string& note : scanner.notes()) diag.warn(info.path, 0, note);
 }
 
 void scan_block(std::string_view text, uint64_t first_line, const LiteralPrefilter& pre, InputScanner& scanner) {
@@ -353,6 +472,7 @@ void scan_input(BlockReader& reader, uint32_t input_index, const ScanOptions& op
     info.lines = block.first_line + block.lines - 1;
   }
   scanner.finish();
+  report_documents(scanner, info, diag);
   if (!reader.error().empty()) {
     diag.warn(info.path, info.lines + 1, "read error: " + reader.error() + "; kept what was read before it");
     ++info.skipped;
@@ -392,6 +512,17 @@ bool scan_path(const std::string& path, uint32_t input_index, const ScanOptions&
     LineBlock block;
     if (head && head->next(block)) {
       std::string_view h = block.text;
+      if (ropt.format == "auto") ropt.format = sniff_format(h);
+      // Documents span lines: a range boundary could cut one. Read them whole.
+      if (ropt.format == "journal-json-pretty" || ropt.format == "k8s-json" || ropt.format == "k8s-yaml") {
+        std::unique_ptr<BlockReader> reader = open_input(path, opt.read, error);
+        if (!reader) {
+          diag.input_unreadable(path, error);
+          return false;
+        }
+        scan_input(*reader, input_index, ropt, diag, info, out, clock);
+        return true;
+      }
       size_t p = h.find("Running on machine: ");
       if (p != std::string_view::npos && p < 4096) {
         size_t e = h.find('\n', p);
@@ -452,7 +583,6 @@ bool scan_path(const std::string& path, uint32_t input_index, const ScanOptions&
 
 void scan_text(std::string_view text, uint32_t input_index, const ScanOptions& opt, Diagnostics& diag,
                InputInfo& info, std::vector<Event>& out, InputClock& clock) {
-  (void)diag;
   InputScanner scanner(input_index, opt, out, clock);
   size_t before = out.size();
   read_head(text, true, opt, info, scanner);
@@ -467,6 +597,7 @@ void scan_text(std::string_view text, uint32_t input_index, const ScanOptions& o
     pos = end + 1;
   }
   scanner.finish();
+  report_documents(scanner, info, diag);
   info.lines = line_no;
   info.events = out.size() - before;
 }

@@ -149,7 +149,8 @@ void classify(const RuleSet& rules, RunResult& r) {
       a.evidence = first_failure;
       if (first_failure >= 0) {
         const Event& e = r.events[static_cast<size_t>(first_failure)];
-        PeeledError p = peel_error(rule_text(e));
+        const std::string text = rule_text(e);  // p's views point into it
+        PeeledError p = peel_error(text);
         a.error = std::string(p.root);
         a.vars = base_vars(a, p);
       } else {

@@ -169,8 +169,11 @@ const std::vector<std::string>& pull_literals() {
   // ImagePullBackOff, InvalidImageName, ImageInspectError and every
   // "Failed to pull image"; the others cover the per-host lines of
   // containerd's resolver, docker's daemon errors and mirror config errors.
-  static const std::vector<std::string> literals = {"mage", "next host", "fetch failed", "from daemon",
-                                                    "hosts.toml"};
+  // The MESSAGE ones catch journalctl -o json entries whose text was dropped
+  // (null, >= 4 KiB without -a) or sent as bytes, so they can be reported.
+  static const std::vector<std::string> literals = {"mage",       "next host",        "fetch failed",
+                                                    "from daemon", "hosts.toml",       "\"MESSAGE\":null",
+                                                    "\"MESSAGE\":["};
   return literals;
 }
 

@@ -224,7 +224,8 @@ TEST_CASE("ordinary node chatter yields nothing", "[parsers]") {
 
 TEST_CASE("scanning a file in parallel ranges gives the same report as one thread", "[parsers][parallel]") {
   for (const char* sample : {"samples/journal/realpull-several.journal.txt", "samples/constructed/two-nodes-retries.journal.txt",
-                             "samples/constructed/rke2-kubelet.log"}) {
+                             "samples/constructed/rke2-kubelet.log", "samples/k8s/events.watch.json",
+                             "samples/k8s/realpull-429.journal-seq.json"}) {
     INFO(sample);
     std::string reports[3];
     unsigned thread_counts[3] = {1, 2, 5};

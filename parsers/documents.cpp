@@ -1,0 +1,273 @@
+// Record-shaped inputs (formats.md §3, §4, §7.3): Kubernetes Event and Pod
+// objects as `kubectl get ... -o json|yaml` writes them (single objects,
+// Lists, `-w` streams of concatenated objects, `--output-watch-events`
+// wrappers, events.k8s.io/v1), and journalctl's JSON modes. Kubernetes
+// objects become events here; journal entries are handed back so their
+// MESSAGE goes through the same program decoders as a short-mode line.
+// YAML is converted to JSON text first, so one decoder serves both.
+#include <simdjson.h>
+#include <yaml-cpp/yaml.h>
+
+#include "core/image_ref.h"
+#include "core/text.h"
+#include "core/timeutil.h"
+#include "parsers/decode.h"
+
+namespace pullscan {
+namespace {
+
+using simdjson::dom::element;
+using simdjson::dom::object;
+
+std::string_view str(element e, const char* key) {
+  std::string_view v;
+  if (e.is_object() && !e[key].get(v)) return v;
+  return {};
+}
+
+std::string_view str_path(element e, std::initializer_list<const char*> keys) {
+  for (const char* k : keys) {
+    if (!e.is_object()) return {};
+    element next;
+    if (e[k].get(next)) return {};
+    e = next;
+  }
+  std::string_view v;
+  if (!e.get(v)) return v;
+  return {};
+}
+
+int64_t int_path(element e, std::initializer_list<const char*> keys) {
+  for (const char* k : keys) {
+    if (!e.is_object()) return 0;
+    element next;
+    if (e[k].get(next)) return 0;
+    e = next;
+  }
+  int64_t v = 0;
+  if (!e.get(v)) return v;
+  return 0;
+}
+
+int64_t when(std::string_view iso) {
+  bool zone = false;
+  auto t = parse_iso8601(iso, zone);
+  return t && zone ? *t : 0;
+}
+
+// One core/v1 or events.k8s.io/v1 Event about a pod.
+void decode_event(element ev, const LineContext& ctx, std::vector<Event>& out, DocumentState& state) {
+  element regarding;
+  if (ev["involvedObject"].get(regarding) && ev["regarding"].get(regarding)) return;
+  std::string_view kind = str(regarding, "kind");
+  if (!kind.empty() && kind != "Pod") return;
+  std::string_view reason = str(ev, "reason");
+  std::string_view message = str(ev, "message");
+  if (message.empty()) message = str(ev, "note");
+  if (reason.empty() || message.empty()) return;
+  int64_t count = int_path(ev, {"count"});
+  if (!count) count = int_path(ev, {"deprecatedCount"});
+  if (!count) count = int_path(ev, {"series", "count"});
+  if (count <= 0) count = 1;
+  // A watch stream re-sends an event each time its count grows: only the
+  // growth is new.
+  std::string uid(str_path(ev, {"metadata", "uid"}));
+  if (uid.empty()) uid = std::string(str_path(ev, {"metadata", "namespace"})) + "/" + std::string(str_path(ev, {"metadata", "name"}));
+  int64_t& seen = state.event_counts[uid];
+  if (uid != "/" && count <= seen) return;
+  int64_t fresh = uid != "/" ? count - seen : count;
+  seen = std::max(seen, count);
+  std::string_view node = str_path(ev, {"source", "host"});
+  if (node.empty()) node = str(ev, "reportingInstance");
+  if (node.empty()) node = str_path(ev, {"deprecatedSource", "host"});
+  std::string_view t = str_path(ev, {"series", "lastObservedTime"});
+  if (t.empty()) t = str(ev, "lastTimestamp");
+  if (t.empty()) t = str(ev, "deprecatedLastTimestamp");
+  if (t.empty()) t = str(ev, "eventTime");
+  if (t.empty()) t = str(ev, "firstTimestamp");
+  if (t.empty()) t = str_path(ev, {"metadata", "creationTimestamp"});
+  size_t before = out.size();
+  decode_event_message(reason, message, ctx, out);
+  for (size_t i = before; i < out.size(); ++i) {
+    Event& e = out[i];
+    e.ns = std::string(str(regarding, "namespace"));
+    e.pod = std::string(str(regarding, "name"));
+    std::string_view fp = str(regarding, "fieldPath");
+    e.container = std::string(between(fp, "{", "}"));
+    if (!node.empty()) e.node = std::string(node);
+    e.count = static_cast<int32_t>(std::min<int64_t>(fresh, 100000));
+    if (int64_t ns = when(t)) {
+      e.time_ns = ns;
+      e.time_flags = time_has_date | time_has_year | time_has_zone;
+    }
+  }
+}
+
+// containerStatuses[].state.waiting of one Pod.
+void decode_pod(element pod, const LineContext& ctx, std::vector<Event>& out) {
+  std::string_view ns = str_path(pod, {"metadata", "namespace"});
+  std::string_view name = str_path(pod, {"metadata", "name"});
+  std::string_view node = str_path(pod, {"spec", "nodeName"});
+  element status;
+  if (pod["status"].get(status)) return;
+  for (const char* list : {"initContainerStatuses", "containerStatuses", "ephemeralContainerStatuses"}) {
+    simdjson::dom::array statuses;
+    if (status[list].get(statuses)) continue;
+    for (element cs : statuses) {
+      std::string_view reason = str_path(cs, {"state", "waiting", "reason"});
+      std::string_view message = str_path(cs, {"state", "waiting", "message"});
+      bool backoff = reason == "ImagePullBackOff";
+      if (!backoff && reason != "ErrImagePull" && reason != "InvalidImageName" && reason != "ErrImageNeverPull" &&
+          reason != "ImageInspectError" && reason != "RegistryUnavailable" && reason != "SignatureValidationFailed")
+        continue;
+      out.push_back(make_event(ctx, backoff ? EventKind::back_off : EventKind::pull_failed, Source::event));
+      Event& e = out.back();
+      e.reason = std::string(reason);
+      e.ns = std::string(ns);
+      e.pod = std::string(name);
+      e.container = std::string(str(cs, "name"));
+      if (!node.empty()) e.node = std::string(node);
+      set_message(e, message);
+      std::string_view image = str(cs, "image");
+      if (!image.empty()) e.image = normalize_image(image);
+    }
+  }
+}
+
+// One journalctl -o json entry.
+void decode_journal_entry(element entry, std::vector<JournalEntry>& entries, DocumentState& state) {
+  JournalEntry j;
+  j.host = std::string(str(entry, "_HOSTNAME"));
+  j.ident = std::string(str(entry, "SYSLOG_IDENTIFIER"));
+  if (j.ident.empty()) j.ident = std::string(str(entry, "_SYSTEMD_UNIT"));
+  std::string_view us = str(entry, "__REALTIME_TIMESTAMP");
+  if (auto v = parse_uint(us)) j.time_ns = *v * 1000;
+  element msg;
+  if (entry["MESSAGE"].get(msg)) return;
+  std::string_view text;
+  simdjson::dom::array bytes;
+  if (!msg.get(text)) {
+    j.message = std::string(text);
+  } else if (!msg.get(bytes)) {
+    // Not valid UTF-8 (or a repeated field): an array of byte values.
+    for (element b : bytes) {
+      int64_t v = 0;
+      if (!b.get(v) && v >= 0 && v < 256) j.message.push_back(static_cast<char>(v));
+    }
+    ++state.byte_messages;
+  } else if (msg.is_null()) {
+    ++state.null_messages;
+    return;
+  } else {
+    return;
+  }
+  entries.push_back(std::move(j));
+}
+
+void decode_object(element obj, const LineContext& ctx, std::vector<Event>& out, std::vector<JournalEntry>& entries,
+                   DocumentState& state, int depth) {
+  if (depth > 4 || !obj.is_object()) return;
+  element dummy;
+  if (!obj["MESSAGE"].get(dummy) || !obj["__REALTIME_TIMESTAMP"].get(dummy)) {
+    decode_journal_entry(obj, entries, state);
+    return;
+  }
+  std::string_view kind = str(obj, "kind");
+  element object;
+  // --output-watch-events: {"type":"ADDED","object":{...}}
+  if (kind.empty() && !obj["object"].get(object)) return decode_object(object, ctx, out, entries, state, depth + 1);
+  simdjson::dom::array items;
+  if (!obj["items"].get(items)) {
+    for (element item : items) decode_object(item, ctx, out, entries, state, depth + 1);
+    return;
+  }
+  if (kind == "Event" || !obj["involvedObject"].get(dummy) || !obj["regarding"].get(dummy))
+    decode_event(obj, ctx, out, state);
+  else if (kind == "Pod")
+    decode_pod(obj, ctx, out);
+}
+
+// YAML node → JSON text (scalars stay strings except plain numbers, bools, null).
+void yaml_to_json(const YAML::Node& n, std::string& out, int depth) {
+  if (depth > 64) {
+    out += "null";
+    return;
+  }
+  switch (n.Type()) {
+    case YAML::NodeType::Map: {
+      out += '{';
+      bool first = true;
+      for (auto kv : n) {
+        if (!first) out += ',';
+        first = false;
+        out += '"';
+        json_escape(kv.first.Scalar(), out);
+        out += "\":";
+        yaml_to_json(kv.second, out, depth + 1);
+      }
+      out += '}';
+      break;
+    }
+    case YAML::NodeType::Sequence: {
+      out += '[';
+      for (size_t i = 0; i < n.size(); ++i) {
+        if (i) out += ',';
+        yaml_to_json(n[i], out, depth + 1);
+      }
+      out += ']';
+      break;
+    }
+    case YAML::NodeType::Scalar: {
+      const std::string& s = n.Scalar();
+      bool number = !s.empty() && s.size() < 18 && s.find_first_not_of("0123456789") == std::string::npos &&
+                    n.Tag() != "!";
+      if (number) out += s;
+      else if (n.Tag() != "!" && (s == "true" || s == "false")) out += s;
+      else {
+        out += '"';
+        json_escape(s, out);
+        out += '"';
+      }
+      break;
+    }
+    default:
+      out += "null";
+  }
+}
+
+}  // namespace
+
+bool decode_json_document(std::string_view json, const LineContext& ctx, std::vector<Event>& out,
+                          std::vector<JournalEntry>& entries, DocumentState& state) {
+  thread_local simdjson::dom::parser parser;
+  simdjson::padded_string padded(json);
+  element doc;
+  if (parser.parse(padded).get(doc)) return false;
+  simdjson::dom::array top;
+  if (!doc.get(top)) {
+    for (element item : top) decode_object(item, ctx, out, entries, state, 1);
+    return true;
+  }
+  if (!doc.is_object()) return false;
+  decode_object(doc, ctx, out, entries, state, 0);
+  return true;
+}
+
+bool decode_yaml_documents(std::string_view yaml, const LineContext& ctx, std::vector<Event>& out,
+                           std::vector<JournalEntry>& entries, DocumentState& state, std::string& error) {
+  std::vector<YAML::Node> docs;
+  try {
+    docs = YAML::LoadAll(std::string(yaml));
+  } catch (const YAML::Exception& e) {
+    error = "YAML: " + e.msg + (e.mark.line >= 0 ? " at line " + std::to_string(e.mark.line + 1) : "");
+    return false;
+  }
+  for (const YAML::Node& d : docs) {
+    std::string json;
+    yaml_to_json(d, json, 0);
+    decode_json_document(json, ctx, out, entries, state);
+  }
+  return true;
+}
+
+}  // namespace pullscan

@@ -154,6 +154,53 @@ void dispatch(const LogrusLine& l, const LineContext& ctx, std::vector<Event>& o
     e.message = redact(m + ": " + l.error);
     return;
   }
+  // CRI-O (formats.md §5.1): the same logrus envelope, its own wording.
+  auto crio = [&](EventKind kind) -> Event& {
+    Event& e = emit(kind);
+    e.source = Source::crio;
+    return e;
+  };
+  if (m.rfind("Pulling image: ", 0) == 0) {
+    crio(EventKind::pull_started).image = normalize_image(trim(std::string_view(m).substr(15)));
+    return;
+  }
+  if (m.rfind("Pulled image: ", 0) == 0) {
+    // CRI-O names the digest reference (name@sha256:...); correlation joins
+    // it to the tag that was pulled by repository.
+    crio(EventKind::pull_succeeded).image = normalize_image(trim(std::string_view(m).substr(14)));
+    return;
+  }
+  if (m.rfind("Error pulling image ", 0) == 0 || m.rfind("Error preparing image ", 0) == 0) {
+    std::string_view rest = std::string_view(m).substr(m.find(" image ") + 7);
+    size_t colon = rest.find(": ");
+    Event& e = crio(EventKind::pull_failed);
+    set_message(e, colon == std::string_view::npos ? rest : rest.substr(colon + 2));
+    e.image = normalize_image(rest.substr(0, colon));
+    return;
+  }
+  if (m.rfind("Timed out on waiting up to ", 0) == 0 && m.find("image pull progress") != std::string::npos) {
+    Event& e = crio(EventKind::pull_stalled);
+    e.message = m;
+    return;
+  }
+  // dockerd (formats.md §5.2): the API handler's error is what `docker pull` prints.
+  auto docker = [&](EventKind kind, std::string_view text) {
+    Event& e = emit(kind);
+    e.source = Source::docker;
+    set_message(e, text);
+  };
+  if (m.rfind("Handler for POST ", 0) == 0 && m.find("/images/create returned error: ") != std::string::npos) {
+    docker(EventKind::pull_failed, std::string_view(m).substr(m.find("returned error: ") + 16));
+    return;
+  }
+  if (m.rfind("Not continuing with pull after error: ", 0) == 0) {
+    docker(EventKind::pull_failed, std::string_view(m).substr(38));
+    return;
+  }
+  if (m.rfind("Attempting next endpoint for pull after error: ", 0) == 0) {
+    docker(EventKind::host_failed, std::string_view(m).substr(47));
+    return;
+  }
 }
 
 // The messages dispatch() acts on. Most candidate lines are other Image*
@@ -165,12 +212,58 @@ bool interesting_message(std::string_view payload) {
   std::string_view msg = payload.substr(m + 5);
   if (!msg.empty() && msg.front() == '"') msg.remove_prefix(1);
   for (std::string_view p : {"PullImage ", "Pulled image ", "stop pulling image ", "cancel pulling image ",
-                             "trying next host", "fetch failed", "RunPodSandbox for ", "failed to decode "})
+                             "trying next host", "fetch failed", "RunPodSandbox for ", "failed to decode ",
+                             "Pulling image: ", "Pulled image: ", "Error pulling image ", "Error preparing image ",
+                             "Timed out on waiting up to ", "Handler for POST ", "Not continuing with pull",
+                             "Attempting next endpoint for pull"})
     if (msg.substr(0, p.size()) == p) return true;
   return false;
 }
 
+// Strips ANSI SGR sequences (`\x1b[31m`), which a TTY-mode logger adds.
+std::string strip_ansi(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\x1b' && i + 1 < s.size() && s[i + 1] == '[') {
+      size_t e = i + 2;
+      while (e < s.size() && ((s[e] >= '0' && s[e] <= '9') || s[e] == ';')) ++e;
+      i = e;  // skips the final letter too
+      continue;
+    }
+    out.push_back(s[i]);
+  }
+  return out;
+}
+
 }  // namespace
+
+bool decode_containerd_tty(std::string_view payload, const LineContext& ctx, std::vector<Event>& out,
+                           std::vector<TimeSample>& samples) {
+  std::string plain = payload.find('\x1b') != std::string_view::npos ? strip_ansi(payload) : std::string(payload);
+  static constexpr std::pair<std::string_view, std::string_view> levels[] = {
+      {"ERRO[", "error"}, {"WARN[", "warning"}, {"INFO[", "info"}, {"DEBU[", "debug"},
+      {"TRAC[", "trace"}, {"FATA[", "fatal"}, {"PANI[", "panic"}};
+  std::string_view level;
+  for (const auto& [tag, name] : levels)
+    if (std::string_view(plain).substr(0, 5) == tag) level = name;
+  size_t close = plain.find(']');
+  if (level.empty() || close == std::string::npos) return false;
+  std::string_view time = std::string_view(plain).substr(5, close - 5);
+  std::string_view rest = trim(std::string_view(plain).substr(close + 1));
+  // The message is padded to 44 columns, then come the key=value fields.
+  size_t fields = rest.find("  ");
+  std::string_view msg = trim(rest.substr(0, fields));
+  std::string_view kv = fields == std::string_view::npos ? std::string_view() : trim(rest.substr(fields));
+  std::string line = "time=\"" + std::string(time) + "\" level=" + std::string(level) + " msg=\"";
+  for (char c : msg) {
+    if (c == '"' || c == '\\') line.push_back('\\');
+    line.push_back(c);
+  }
+  line += "\" ";
+  line += kv;
+  return decode_containerd_text(line, ctx, out, samples);
+}
 
 bool decode_containerd_text(std::string_view payload, const LineContext& ctx, std::vector<Event>& out,
                             std::vector<TimeSample>& samples) {

@@ -64,6 +64,11 @@ bool is_journal_noise(std::string_view line);
 bool decode_containerd_text(std::string_view payload, const LineContext& ctx, std::vector<Event>& out,
                             std::vector<TimeSample>& samples);
 
+/// Decodes the TTY layout of logrus (`ERRO[2021-04-14T08:16:27.7-05:00] msg   key=value`,
+/// with or without ANSI colour) that hand-run daemons and pastes show.
+bool decode_containerd_tty(std::string_view payload, const LineContext& ctx, std::vector<Event>& out,
+                           std::vector<TimeSample>& samples);
+
 /// Decodes a containerd logrus JSON line. Returns true if it was one.
 bool decode_containerd_json(std::string_view payload, const LineContext& ctx, std::vector<Event>& out,
                             std::vector<TimeSample>& samples);
@@ -72,6 +77,10 @@ bool decode_containerd_json(std::string_view payload, const LineContext& ctx, st
 /// `continuation` is set when the line opened a multi-line `key=<` value.
 bool decode_kubelet(std::string_view payload, const LineContext& ctx, std::vector<Event>& out,
                     std::string& continuation);
+
+/// Decodes a kubelet line logged with --logging-format=json (`{"ts":...,
+/// "caller":...,"msg":...}`; KObj values are {"name","namespace"} objects).
+bool decode_kubelet_json(std::string_view payload, const LineContext& ctx, std::vector<Event>& out);
 
 /// Finishes a multi-line klog value: `pending` is the line that opened it, `body`
 /// the joined value lines, `tail` the text after the closing ` >`.

@@ -3,6 +3,7 @@
 // every candidate line.
 #include <cstring>
 
+#include "core/text.h"
 #include "core/timeutil.h"
 #include "parsers/decode.h"
 
@@ -88,6 +89,47 @@ bool strip_journal(std::string_view s, Envelope& env) {
     if (!host_ident(s, sp, env)) return false;
     env.time_ns = *t;
     env.time_flags = time_has_date | time_has_year | time_has_zone;
+    return true;
+  }
+  if (s.size() > 24 && s[3] == ' ' && digit(s[4]) && s[8] == '-' && s[14] == ' ') {
+    // short-full / with-unit: `Wed 2024-05-01 12:00:00[.uuuuuu] UTC host ident[pid]: msg`
+    size_t sp = s.find(' ', 15);
+    if (sp == std::string_view::npos) return false;
+    bool has_zone = false;
+    auto t = parse_iso8601(s.substr(4, sp - 4), has_zone);
+    size_t zone_end = s.find(' ', sp + 1);
+    if (!t || zone_end == std::string_view::npos) return false;
+    std::string_view zone = s.substr(sp + 1, zone_end - sp - 1);
+    if (!host_ident(s, zone_end, env)) return false;
+    env.time_ns = *t;
+    // Only UTC is unambiguous; other zone names keep the local reading.
+    env.time_flags = time_has_date | time_has_year | (zone == "UTC" || zone == "GMT" ? time_has_zone : 0);
+    return true;
+  }
+  if (digit(s[0]) || (s[0] == ' ' && s.find_first_not_of(' ') < 10)) {
+    // short-unix: `%10s.%06u host ident[pid]: msg` (seconds right-aligned).
+    size_t b = s.find_first_not_of(' ');
+    size_t dot = s.find('.', b);
+    size_t sp = s.find(' ', b);
+    if (dot == std::string_view::npos || sp == std::string_view::npos || dot > sp || sp - dot != 7 || dot - b > 12)
+      return false;
+    auto secs = parse_uint(s.substr(b, dot - b));
+    auto usec = parse_uint(s.substr(dot + 1, 6));
+    if (!secs || !usec || *secs < 100000000) return false;
+    if (!host_ident(s, sp, env)) return false;
+    env.time_ns = *secs * 1000000000LL + *usec * 1000;
+    env.time_flags = time_has_date | time_has_year | time_has_zone;
+    return true;
+  }
+  if (s[0] == '[') {
+    // short-monotonic / short-delta: `[  123.456789] host ident[pid]: msg`; seconds
+    // since boot say nothing absolute, so the line has no time.
+    size_t close = s.find("] ");
+    if (close == std::string_view::npos || close > 40) return false;
+    if (s.substr(1, close - 1).find_first_not_of(" 0123456789.<>*") != std::string_view::npos) return false;
+    if (!host_ident(s, close + 1, env)) return false;
+    env.time_ns = 0;
+    env.time_flags = time_none;
     return true;
   }
   return false;

@@ -13,9 +13,15 @@ std::span<const FormatDesc> formats() {
   static const FormatDesc list[] = {
       {"journal-short", "journalctl -o short / short-precise (no year; local time) and syslog files"},
       {"journal-iso", "journalctl -o short-iso / short-iso-precise (+0000 and +00:00 offsets)"},
-      {"containerd", "containerd logrus text: time=\"...\" level=... msg=\"...\""},
+      {"journal-full", "journalctl -o short-full / with-unit (UTC or named zone)"},
+      {"journal-unix", "journalctl -o short-unix (epoch seconds)"},
+      {"journal-monotonic", "journalctl -o short-monotonic / short-delta (no absolute time)"},
+      {"containerd", "logrus text (containerd, dockerd): time=\"...\" level=... msg=\"...\""},
       {"containerd-json", "containerd logrus JSON ([debug] format = \"json\")"},
       {"kubelet", "kubelet klog text and structured key=value lines (with --log-file preamble)"},
+      {"kubelet-json", "kubelet with --logging-format=json"},
+      {"containerd-tty", "logrus TTY layout (ERRO[...] msg  key=value), ANSI colour or not"},
+      {"crio", "CRI-O logrus text (time with a space; Pulling image: / Pulled image: / Error pulling image)"},
       {"journal-json", "journalctl -o json / json-seq (one entry per line)"},
       {"journal-json-pretty", "journalctl -o json-pretty (one entry over many lines)"},
       {"k8s-json", "kubectl get events|pods -o json: objects, Lists, -w streams, --output-watch-events, events.k8s.io/v1"},
@@ -33,6 +39,9 @@ std::string sniff_format(std::string_view head) {
   if (!first.empty() && first.front() == '{' &&
       (start.find("\"__REALTIME_TIMESTAMP\"") != std::string_view::npos || start.find("\"__CURSOR\"") != std::string_view::npos))
     return first == "{" ? "journal-json-pretty" : "journal-json";
+  if (!first.empty() && first.front() == '{' && first.find("\"ts\":") != std::string_view::npos &&
+      first.find("\"caller\":") != std::string_view::npos)
+    return "kubelet-json";
   if (!first.empty() && (first.front() == '{' || first.front() == '[') &&
       (start.find("\"kind\"") != std::string_view::npos || start.find("\"involvedObject\"") != std::string_view::npos ||
        start.find("\"regarding\"") != std::string_view::npos || start.find("\"items\"") != std::string_view::npos))
@@ -41,7 +50,8 @@ std::string sniff_format(std::string_view head) {
        start.rfind("items:", 0) == 0) &&
       start.find("kind:") != std::string_view::npos)
     return "k8s-yaml";
-  int journal_short = 0, journal_iso = 0, logrus = 0, logrus_json = 0, klog = 0, other = 0;
+  int journal_short = 0, journal_iso = 0, journal_full = 0, journal_unix = 0, journal_mono = 0, logrus = 0,
+      logrus_json = 0, klog = 0, crio = 0, tty = 0, other = 0;
   size_t pos = 0;
   for (int n = 0; n < 64 && pos < head.size(); ++n) {
     size_t nl = head.find('\n', pos);
@@ -51,9 +61,16 @@ std::string sniff_format(std::string_view head) {
     if (line.empty() || is_journal_noise(line)) continue;
     Envelope env;
     if (strip_journal(line, env)) {
-      (env.time_flags & time_has_zone ? journal_iso : journal_short)++;
+      if (line[0] == '[') ++journal_mono;
+      else if (line.size() > 10 && line[4] == '-' && line[10] == 'T') ++journal_iso;
+      else if (line.size() > 8 && line[3] == ' ' && line[8] == '-') ++journal_full;
+      else if (line[0] >= '0' && line[0] <= '9') ++journal_unix;
+      else ++journal_short;
     } else if (line.substr(0, 6) == "time=\"") {
-      logrus++;
+      (line.size() > 16 && line[16] == ' ' ? crio : logrus)++;
+    } else if (line.substr(0, 2) == "\x1b[" || (line.size() > 5 && line[4] == '[' &&
+                                               std::string_view("EWIDTFP").find(line[0]) != std::string_view::npos)) {
+      tty++;
     } else if (line.front() == '{' && line.find("\"level\"") != std::string_view::npos) {
       logrus_json++;
     } else if (line.size() > 30 && std::string_view("IWEF").find(line[0]) != std::string_view::npos &&
@@ -66,11 +83,17 @@ std::string sniff_format(std::string_view head) {
       other++;
     }
   }
-  int best = std::max({journal_short, journal_iso, logrus, logrus_json, klog});
+  int best = std::max({journal_short, journal_iso, journal_full, journal_unix, journal_mono, logrus, logrus_json, klog,
+                       crio, tty});
   if (best == 0 || other > best) return "text";
   if (best == journal_short) return "journal-short";
   if (best == journal_iso) return "journal-iso";
+  if (best == journal_full) return "journal-full";
+  if (best == journal_unix) return "journal-unix";
+  if (best == journal_mono) return "journal-monotonic";
   if (best == logrus) return "containerd";
+  if (best == crio) return "crio";
+  if (best == tty) return "containerd-tty";
   if (best == logrus_json) return "containerd-json";
   return "kubelet";
 }

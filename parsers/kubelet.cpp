@@ -3,6 +3,8 @@
 // of 1.20 and of HandleError, and kubelet's own log of the events it records.
 // The PodSyncResult error inside `Error syncing pod` is quoted twice, so its
 // runtime message needs a second unquote.
+#include <simdjson.h>
+
 #include "core/error_chain.h"
 #include "core/image_ref.h"
 #include "core/text.h"
@@ -366,6 +368,49 @@ bool interesting_body(std::string_view body) {
 }
 
 }  // namespace
+
+bool decode_kubelet_json(std::string_view payload, const LineContext& ctx, std::vector<Event>& out) {
+  if (payload.find("\"caller\"") == std::string_view::npos || payload.find("\"ts\"") == std::string_view::npos)
+    return false;
+  thread_local simdjson::dom::parser parser;
+  simdjson::padded_string padded(payload);
+  simdjson::dom::element doc;
+  simdjson::dom::object obj;
+  if (parser.parse(padded).get(doc) || doc.get(obj)) return false;
+  KlogFields f;
+  double ts_ms = 0;
+  for (auto field : obj) {
+    std::string_view key = field.key;
+    std::string_view s;
+    if (key == "ts") {
+      if (field.value.get(ts_ms)) {
+        int64_t i = 0;
+        if (!field.value.get(i)) ts_ms = static_cast<double>(i);
+      }
+    } else if (key == "msg") {
+      if (!field.value.get(s)) f.msg = std::string(s);
+    } else if (!field.value.get(s)) {
+      f.kv.emplace_back(key, std::string(s));
+    } else if (field.value.is_object()) {
+      // KObj/KRef: {"name":"web-1","namespace":"default"}
+      std::string_view name, ns;
+      simdjson::dom::element v = field.value;
+      if (!v["name"].get(name)) {
+        if (!v["namespace"].get(ns) && !ns.empty()) f.kv.emplace_back(key, std::string(ns) + "/" + std::string(name));
+        else f.kv.emplace_back(key, std::string(name));
+      }
+    }
+  }
+  if (f.msg.empty()) return false;
+  size_t before = out.size();
+  handle_structured(f, ctx, 0, out);
+  if (ts_ms > 0)
+    for (size_t i = before; i < out.size(); ++i) {
+      out[i].time_ns = static_cast<int64_t>(ts_ms * 1e6);
+      out[i].time_flags = time_has_date | time_has_year | time_has_zone;
+    }
+  return true;
+}
 
 void decode_sync_error(std::string_view text, const LineContext& ctx, std::vector<Event>& out) {
   size_t sk = text.find("skipping: ");

@@ -33,6 +33,15 @@ const RE2& pods_row() {
   return re;
 }
 
+// A debug or info line of a logger (containerd's `fetch response received`
+// with `response.status="429 ..."`) reports traffic, not a failed pull.
+bool routine_log_line(std::string_view t) {
+  for (std::string_view k : {" level=debug", " level=info", " level=trace", "\"level\":\"debug\"",
+                             "\"level\":\"info\"", "DEBU[", "INFO[", "TRAC["})
+    if (t.find(k) != std::string_view::npos) return true;
+  return false;
+}
+
 bool ends_open(std::string_view msg) {
   msg = trim(msg);
   return msg.empty() || msg.back() == ':';
@@ -189,7 +198,7 @@ bool decode_pasted(std::string_view text, const LineContext& ctx, std::vector<Ev
   }
   // In pasted text (never in a journal), a bare error leaf is a failed pull:
   // people paste just the part of the message they thought mattered.
-  if (ctx.free_text && is_pull_error_text(ctx, text)) {
+  if (ctx.free_text && !routine_log_line(text) && is_pull_error_text(ctx, text)) {
     Event& e = emit(out, ctx, EventKind::pull_failed, Source::pasted);
     set_message(e, trim(text));
     open_ended = ends_open(e.message);

@@ -262,7 +262,10 @@ class InputScanner {
     if (payload.substr(0, 6) == "time=\"") {
       known = decode_containerd_text(payload, ctx, out_, samples);
     } else if (!payload.empty() && payload.front() == '{') {
-      known = decode_containerd_json(payload, ctx, out_, samples);
+      known = decode_containerd_json(payload, ctx, out_, samples) || decode_kubelet_json(payload, ctx, out_);
+    } else if (payload.substr(0, 2) == "\x1b[" || (payload.size() > 5 && payload[4] == '[' &&
+                                                   std::string_view("EWIDTFP").find(payload[0]) != std::string_view::npos)) {
+      known = decode_containerd_tty(payload, ctx, out_, samples);
     } else {
       std::string continuation;
       known = decode_kubelet(payload, ctx, out_, continuation);

@@ -89,7 +89,7 @@ int64_t Correlator::find_for_outcome(const Event& e, uint32_t channel) const {
     const PullAttempt& a = attempts_[i];
     if (ended_by_[i] & channel) return false;
     if (!e.pod.empty() && !a.pod.empty() && (a.pod != e.pod || a.ns != e.ns)) return false;
-    if (!e.image.empty() && !a.image.empty() && a.image != e.image) return false;
+    if (!e.image.empty() && !a.image.empty() && a.image != e.image && e.image.find('@') == std::string::npos) return false;
     // Same outcome only: a success never absorbs a failure report.
     for (uint32_t ev : a.events) {
       const Event& o = events_[ev];
@@ -103,6 +103,20 @@ int64_t Correlator::find_for_outcome(const Event& e, uint32_t channel) const {
     if (it != by_key_.end())
       for (auto r = it->second.rbegin(); r != it->second.rend(); ++r)
         if (usable(*r)) return *r;
+    // A digest reference (CRI-O's `Pulled image: repo@sha256:...`) ends the
+    // open pull of a tag of the same repository.
+    size_t at = e.image.find('@');
+    if (at == std::string::npos) return -1;
+    std::string repo = e.image.substr(0, at);
+    for (size_t i = attempts_.size(); i-- > 0;) {
+      const PullAttempt& a = attempts_[i];
+      if (a.node != e.node || ended_by_[i] || a.image.rfind(repo, 0) != 0) continue;
+      char next = a.image.size() > repo.size() ? a.image[repo.size()] : '\0';
+      if (next != ':' && next != '@') continue;
+      ImageRef probe;
+      if (parse_image_ref(a.image, probe) && probe.repository() == repo && usable(static_cast<uint32_t>(i)))
+        return static_cast<int64_t>(i);
+    }
     return -1;
   }
   // No image in the line (e.g. `pull QPS exceeded`): the pod is the key.

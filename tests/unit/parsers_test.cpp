@@ -240,3 +240,74 @@ TEST_CASE("scanning a file in parallel ranges gives the same report as one threa
     CHECK(reports[0] == reports[2]);
   }
 }
+
+TEST_CASE("every sample is detected as its format without flags", "[parsers][sniff]") {
+  struct Case { const char* path; const char* format; };
+  const Case cases[] = {
+      {"samples/realpull/success.short.txt", "journal-short"},
+      {"samples/journal/realpull-all.short-iso.txt.gz", "journal-iso"},
+      {"samples/journal/realpull-429.short-full.txt", "journal-full"},
+      {"samples/journal/realpull-429.short-unix.txt", "journal-unix"},
+      {"samples/journal/realpull-429.short-monotonic.txt", "journal-monotonic"},
+      {"samples/k8s/realpull-429.journal-seq.json", "journal-json"},
+      {"samples/k8s/realpull-429.journal-null.json", "journal-json"},
+      {"samples/k8s/realpull-429.journal-pretty.json", "journal-json-pretty"},
+      {"samples/k8s/events.list.json", "k8s-json"},
+      {"samples/k8s/events.watch.json", "k8s-json"},
+      {"samples/k8s/events.watch-events.jsonl", "k8s-json"},
+      {"samples/k8s/events.k8s-io-v1.json", "k8s-json"},
+      {"samples/k8s/pods.list.json", "k8s-json"},
+      {"samples/k8s/events.list.yaml", "k8s-yaml"},
+      {"samples/constructed/rke2-kubelet.log", "kubelet"},
+      {"samples/constructed/kubelet-json.log", "kubelet-json"},
+      {"samples/constructed/containerd-tty.txt", "containerd-tty"},
+      {"samples/constructed/crio.log", "crio"},
+      {"samples/seeds/docker-cli-errors.txt", "text"},
+      {"samples/seeds/registry-k8s-io.describe.txt", "text"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.path);
+    std::string head = test::read_file(test::source_path(c.path)).substr(0, 65536);
+    if (std::string_view(c.path).find(".gz") != std::string_view::npos) continue;  // sniffed after gunzip in scan
+    CHECK(sniff_format(head) == c.format);
+  }
+}
+
+TEST_CASE("runtime and logger variants: CRI-O, dockerd, logrus TTY, klog JSON", "[parsers][runtimes]") {
+  auto tty = parse("\x1b[31mERRO\x1b[0m[2021-04-14T08:16:28.112233445-05:00] PullImage \"gcr.io/x\" failed          error=\"rpc error: code = NotFound desc = gcr.io/x:latest: not found\"\n");
+  REQUIRE(tty.size() == 1);
+  CHECK(tty[0].kind == EventKind::pull_failed);
+  CHECK(tty[0].image == "gcr.io/x:latest");
+  CHECK(format_iso_ms(tty[0].time_ns) == "2021-04-14T13:16:28.112Z");
+  auto crio = parse("time=\"2025-03-05 09:10:00.100000000Z\" level=info msg=\"Pulling image: docker.io/library/nginx:1\" id=7f name=/runtime.v1.ImageService/PullImage\n");
+  REQUIRE(crio.size() == 1);
+  CHECK(crio[0].source == Source::crio);
+  CHECK(crio[0].kind == EventKind::pull_started);
+  auto docker = parse("time=\"2025-03-05T09:20:01.2Z\" level=error msg=\"Handler for POST /v1.43/images/create returned error: manifest for nginx:nope not found: manifest unknown: manifest unknown\"\n");
+  REQUIRE(docker.size() == 1);
+  CHECK(docker[0].source == Source::docker);
+  CHECK(docker[0].image == "docker.io/library/nginx:nope");
+  auto kj = parse("{\"ts\":1741165200123.456,\"caller\":\"remote/remote_image.go:180\",\"msg\":\"PullImage from image service failed\",\"image\":\"postgres:16\",\"err\":\"rpc error: code = Unknown desc = x509: certificate signed by unknown authority\"}\n");
+  REQUIRE(kj.size() == 1);
+  CHECK(kj[0].source == Source::kubelet);
+  CHECK(kj[0].image == "docker.io/library/postgres:16");
+  CHECK(format_iso_ms(kj[0].time_ns) == "2025-03-05T09:00:00.123Z");
+}
+
+TEST_CASE("events and pods as kubectl prints them", "[parsers][k8s]") {
+  // A watch stream re-sends an event as its count grows: 3 attempts, not 1+2+3.
+  RunResult w = test::analyse_text(test::read_file(test::source_path("samples/k8s/events.watch.json")));
+  CHECK(w.attempts.size() == 3);
+  RunResult list = test::analyse_text(test::read_file(test::source_path("samples/k8s/events.list.json")));
+  REQUIRE(list.attempts.size() == 5);
+  int failed = 0;
+  for (const PullAttempt& a : list.attempts) failed += a.outcome == Outcome::failed;
+  CHECK(failed == 4);
+  for (const PullAttempt& a : list.attempts) CHECK(a.node == (a.pod == "cache-0" ? "node-2" : "node-1"));
+  RunResult pods = test::analyse_text(test::read_file(test::source_path("samples/k8s/pods.list.json")));
+  REQUIRE(pods.attempts.size() == 2);
+  // The 1.32 back-off message carries the cause: not backoff_only.
+  for (const PullAttempt& a : pods.attempts) CHECK(a.class_id != "backoff_only");
+  RunResult yaml = test::analyse_text(test::read_file(test::source_path("samples/k8s/events.list.yaml")));
+  CHECK(yaml.attempts.size() == list.attempts.size());
+}

@@ -64,15 +64,20 @@ bool strip_journal(std::string_view s, Envelope& env) {
   if (s.size() < 16) return false;
   size_t pos = 0;
   int64_t tod = 0;
-  unsigned mon = month_from_abbrev(s.substr(0, 3));
-  if (mon && s[3] == ' ') {
+  // The month as the locale abbreviates it: `Mar`, or `Mär`, `déc.`, `окт`.
+  size_t month_len = s[3] == ' ' ? 3 : s.find(' ');
+  unsigned mon = month_len == 3 ? month_from_abbrev(s.substr(0, 3)) : 0;
+  if (!mon && month_len != std::string_view::npos && month_len <= 8 && !digit(s[0]) && s[0] != '[')
+    mon = month_from_name(s.substr(0, month_len));
+  if (mon && month_len + 4 < s.size() && s[month_len] == ' ') {
     // short / short-precise (zero-padded day) or syslog (space-padded day).
+    size_t d = month_len + 1;
     unsigned day;
-    if (digit(s[4]) && digit(s[5])) day = unsigned((s[4] - '0') * 10 + (s[5] - '0'));
-    else if (s[4] == ' ' && digit(s[5])) day = unsigned(s[5] - '0');
+    if (digit(s[d]) && digit(s[d + 1])) day = unsigned((s[d] - '0') * 10 + (s[d + 1] - '0'));
+    else if (s[d] == ' ' && digit(s[d + 1])) day = unsigned(s[d + 1] - '0');
     else return false;
-    if (s[6] != ' ' || day < 1 || day > 31) return false;
-    pos = 7;
+    if (s[d + 2] != ' ' || day < 1 || day > 31) return false;
+    pos = d + 3;
     if (!clock_at(s, pos, tod)) return false;
     if (!host_ident(s, pos, env)) return false;
     env.time_ns = civil_to_ns(kNaiveYear, mon, day, 0, 0, 0, 0) + tod;

@@ -22,6 +22,8 @@ std::span<const FormatDesc> formats() {
       {"kubelet-json", "kubelet with --logging-format=json"},
       {"containerd-tty", "logrus TTY layout (ERRO[...] msg  key=value), ANSI colour or not"},
       {"crio", "CRI-O logrus text (time with a space; Pulling image: / Pulled image: / Error pulling image)"},
+      {"journal-export", "journalctl -o export (FIELD=value records; binary fields counted, not read)"},
+      {"journal-verbose", "journalctl -o verbose"},
       {"journal-json", "journalctl -o json / json-seq (one entry per line)"},
       {"journal-json-pretty", "journalctl -o json-pretty (one entry over many lines)"},
       {"k8s-json", "kubectl get events|pods -o json: objects, Lists, -w streams, --output-watch-events, events.k8s.io/v1"},
@@ -32,6 +34,13 @@ std::span<const FormatDesc> formats() {
 }
 
 std::string sniff_format(std::string_view head) {
+  // Record formats of journalctl: export (FIELD=value, blank line between
+  // entries) and verbose (a timestamp header, then indented FIELD=value).
+  if (head.substr(0, 9) == "__CURSOR=") return "journal-export";
+  {
+    std::string_view l = head.substr(0, head.find('\n'));
+    if (l.size() > 30 && l[3] == ' ' && l[8] == '-' && l.find(" [s=") != std::string_view::npos) return "journal-verbose";
+  }
   // Documents first: their lines match no line format.
   std::string_view first = trim(head.substr(0, head.find('\n')));
   if (!first.empty() && first.front() == '\x1e') first.remove_prefix(1);

@@ -66,6 +66,61 @@ void warning_event(const std::string& type, const std::string& reason, const std
   set_message(out.back(), text);
 }
 
+bool numeric(std::string_view s) { return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos; }
+
+// Event tables in the other shapes kubectl has printed: `-o wide` (MESSAGE
+// then FIRST SEEN, COUNT, NAME), the pre-1.5 tab form (LASTSEEN FIRSTSEEN
+// COUNT NAME KIND SUBOBJECT TYPE REASON SOURCE MESSAGE). Columns are runs
+// separated by a tab or two or more spaces.
+bool generic_event_row(std::string_view text, const LineContext& ctx, std::vector<Event>& out) {
+  std::vector<std::string_view> cols;
+  // The old form is tab-separated (its messages hold double spaces).
+  const bool tabs = text.find('\t') != std::string_view::npos;
+  size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && (text[i] == '\t' || (!tabs && text[i] == ' '))) ++i;
+    size_t start = i;
+    while (i < text.size() && text[i] != '\t' &&
+           !(!tabs && text[i] == ' ' && i + 1 < text.size() && text[i + 1] == ' '))
+      ++i;
+    if (i > start) cols.push_back(trim(text.substr(start, i - start)));
+  }
+  size_t type = cols.size();
+  for (size_t k = 0; k < cols.size(); ++k)
+    if (cols[k] == "Normal" || cols[k] == "Warning") {
+      type = k;
+      break;
+    }
+  if (type + 2 >= cols.size() || type == 0) return false;
+  std::string_view reason = cols[type + 1];
+  size_t msg = cols.size();
+  for (size_t k = type + 2; k < cols.size(); ++k)
+    for (std::string_view p : {"Failed to ", "Pulling image", "Back-off pulling", "Error: ", "Successfully pulled",
+                               "Container image", "Error syncing pod", "Unable to retrieve"})
+      if (cols[k].substr(0, p.size()) == p && msg == cols.size()) msg = k;
+  if (msg == cols.size()) return false;
+  size_t before = out.size();
+  decode_event_message(reason, cols[msg], ctx, out);
+  if (out.size() == before) return false;
+  std::string pod, node;
+  int64_t count = 1;
+  for (size_t k = 0; k < cols.size(); ++k) {
+    std::string_view c = cols[k];
+    if (c.size() > 4 && (c.substr(0, 4) == "pod/" || c.substr(0, 4) == "Pod/")) pod = std::string(c.substr(4));
+    if (c == "Pod" && k > 0 && pod.empty()) pod = std::string(cols[k - 1]);
+    if (c.substr(0, 9) == "{kubelet ") node = std::string(trim(between(c, "{kubelet ", "}")));
+    if (c.substr(0, 9) == "kubelet, ") node = std::string(c.substr(9));
+  }
+  if (type >= 3 && numeric(cols[2])) count = *parse_uint(cols[2]);          // pre-1.5: COUNT third
+  else if (msg + 2 < cols.size() && numeric(cols[msg + 2])) count = *parse_uint(cols[msg + 2]);  // -o wide
+  for (size_t k = before; k < out.size(); ++k) {
+    if (!pod.empty()) out[k].pod = pod;
+    if (!node.empty()) out[k].node = node;
+    out[k].count = static_cast<int32_t>(std::min<int64_t>(count, 100000));
+  }
+  return true;
+}
+
 }  // namespace
 
 // Leaves of pull error chains (formats.md §7.4) that are specific enough to
@@ -132,6 +187,11 @@ bool decode_pasted(std::string_view text, const LineContext& ctx, std::vector<Ev
     }
     open_ended = out.size() > before && ends_open(message);
     return out.size() > before;
+  }
+  // Wide and old tables first: their extra columns would end up in the message.
+  if (generic_event_row(text, ctx, out)) {
+    open_ended = ends_open(out.back().message);
+    return true;
   }
   if (RE2::FullMatch(sp, events_row(), &ns, &age, &type, &reason, &pod, &message)) {
     decode_event_message(reason, message, ctx, out);

@@ -69,6 +69,22 @@ bool ends_in_box(std::string_view line) {
   return line.size() >= kBox.size() && line.substr(line.size() - kBox.size()) == kBox;
 }
 
+// The text after a leading ISO timestamp (one or two tokens), when what
+// follows is a klog header; else the input unchanged.
+std::string_view after_viewer_timestamp(std::string_view s) {
+  if (s.size() < 30 || s[0] < '0' || s[0] > '9' || s[4] != '-') return s;
+  size_t p = s.find(' ');
+  for (int tokens = 0; tokens < 2 && p != std::string_view::npos && p < 40; ++tokens) {
+    std::string_view rest = s.substr(p + 1);
+    while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+    if (rest.size() > 6 && std::string_view("IWEF").find(rest[0]) != std::string_view::npos && rest[1] >= '0' &&
+        rest[1] <= '9' && rest[5] == ' ')
+      return rest;
+    p = s.find(' ', p + 1);
+  }
+  return s;
+}
+
 // logrus level=error/warning/fatal (text or JSON), or klog E/W/F.
 bool error_level(std::string_view payload) {
   if (payload.substr(0, 6) == "time=\"") {
@@ -103,15 +119,17 @@ class InputScanner {
   // Pasted text is small and has no envelope to key on, and a document spans
   // lines: every line is read.
   bool wants_next() const {
-    return free_text_ || doc_mode_ == DocMode::all_lines || doc_mode_ == DocMode::yaml || doc_depth_ > 0 || !ml_pending_.empty() || paste_event_ >= 0;
+    return free_text_ || (doc_mode_ != DocMode::none && doc_mode_ != DocMode::json_lines) || doc_depth_ > 0 || !ml_pending_.empty() || paste_event_ >= 0;
   }
 
   void set_free_text(bool on) { free_text_ = on; }
 
   // Documents: JSON values that may span lines, or a YAML stream read whole.
-  enum class DocMode { none, json_lines, all_lines, yaml };
+  enum class DocMode { none, json_lines, all_lines, yaml, export_records, verbose_records };
   void set_doc_mode(std::string_view format) {
-    if (format == "journal-json") doc_mode_ = DocMode::json_lines;
+    if (format == "journal-export") doc_mode_ = DocMode::export_records;
+    else if (format == "journal-verbose") doc_mode_ = DocMode::verbose_records;
+    else if (format == "journal-json") doc_mode_ = DocMode::json_lines;
     else if (format == "journal-json-pretty" || format == "k8s-json") doc_mode_ = DocMode::all_lines;
     else if (format == "k8s-yaml") doc_mode_ = DocMode::yaml;
   }
@@ -140,6 +158,7 @@ class InputScanner {
   }
 
   void finish() {
+    flush_record();
     if (!ml_pending_.empty()) close_multiline({});
     paste_event_ = -1;
     if (doc_mode_ == DocMode::yaml && !doc_buf_.empty()) {
@@ -167,8 +186,54 @@ class InputScanner {
     return ctx;
   }
 
+  // journalctl -o export / -o verbose: one field per line.
+  bool on_record_line(std::string_view line, uint64_t line_no) {
+    bool verbose = doc_mode_ == DocMode::verbose_records;
+    bool header = verbose && line.size() > 30 && line[0] != ' ' && line.find(" [s=") != std::string_view::npos;
+    if (line.empty() || header) {
+      flush_record();
+      if (header) {
+        record_first_line_ = line_no;
+        Envelope env;
+        // The header's time: `Wed 2024-05-01 12:00:00.123456 UTC [s=...]`.
+        std::string fake = std::string(line.substr(0, line.find(" [s="))) + " h x: ";
+        if (strip_journal(fake, env) && (env.time_flags & time_has_zone)) record_.time_ns = env.time_ns;
+      }
+      return true;
+    }
+    if (!record_open_) {
+      record_open_ = true;
+      record_first_line_ = line_no;
+    }
+    std::string_view field = verbose ? trim(line) : line;
+    size_t eq = field.find('=');
+    std::string_view key = field.substr(0, eq);
+    if (eq == std::string_view::npos) {
+      // A binary field (`FIELD` then length and bytes): its text is not readable here.
+      if (key == "MESSAGE") ++doc_state_.byte_messages;
+      return true;
+    }
+    std::string_view value = field.substr(eq + 1);
+    if (key == "MESSAGE") record_.message = std::string(value.substr(0, 65536));
+    else if (key == "_HOSTNAME") record_.host = std::string(value);
+    else if (key == "SYSLOG_IDENTIFIER") record_.ident = std::string(value);
+    else if (key == "__REALTIME_TIMESTAMP") {
+      if (auto us = parse_uint(value)) record_.time_ns = *us * 1000;
+    }
+    record_open_ = true;
+    return true;
+  }
+
+  void flush_record() {
+    if (record_open_ && !record_.message.empty()) decode_journal_entry(record_, record_first_line_);
+    record_ = JournalEntry{};
+    record_open_ = false;
+  }
+
   // Feeds a line to the document reader; false when it belongs to no document.
   bool on_document_line(std::string_view line, uint64_t line_no) {
+    if (doc_mode_ == DocMode::export_records || doc_mode_ == DocMode::verbose_records)
+      return on_record_line(line, line_no);
     if (doc_mode_ == DocMode::yaml) {
       if (doc_buf_.size() > kMaxDocumentBytes) return true;
       if (doc_buf_.empty()) doc_first_line_ = line_no;
@@ -269,6 +334,12 @@ class InputScanner {
     } else {
       std::string continuation;
       known = decode_kubelet(payload, ctx, out_, continuation);
+      if (!known) {
+        // A log viewer's own timestamp glued in front of the klog header
+        // (`2024-05-01T12:00:00.123Z E0501 12:00:00.123456 ...`).
+        std::string_view rest = after_viewer_timestamp(payload);
+        if (rest.size() != payload.size()) known = decode_kubelet(rest, ctx, out_, continuation);
+      }
       if (!continuation.empty()) {
         ml_pending_ = std::move(continuation);
         ml_body_.clear();
@@ -385,6 +456,9 @@ class InputScanner {
   int64_t doc_depth_ = 0;
   bool doc_in_string_ = false, doc_escape_ = false;
   DocumentState doc_state_;
+  JournalEntry record_;
+  bool record_open_ = false;
+  uint64_t record_first_line_ = 0;
   bool free_text_ = false;
 };
 
@@ -397,7 +471,8 @@ void read_head(std::string_view text, bool whole, const ScanOptions& opt, InputI
   // A few lines of anything (the whole input fits in the head) are a paste:
   // read them all, and let a bare error leaf count.
   bool snippet = whole && count_newlines(text) <= kSnippetLines;
-  bool document = info.format.find("json") != std::string::npos || info.format == "k8s-yaml";
+  bool document = info.format.find("json") != std::string::npos || info.format == "k8s-yaml" ||
+                  info.format == "journal-export" || info.format == "journal-verbose";
   scanner.set_free_text(!document && (info.format == "text" || snippet));
   scanner.set_doc_mode(info.format);
   size_t p = head.find("Running on machine: ");
@@ -517,7 +592,8 @@ bool scan_path(const std::string& path, uint32_t input_index, const ScanOptions&
       std::string_view h = block.text;
       if (ropt.format == "auto") ropt.format = sniff_format(h);
       // Documents span lines: a range boundary could cut one. Read them whole.
-      if (ropt.format == "journal-json-pretty" || ropt.format == "k8s-json" || ropt.format == "k8s-yaml") {
+      if (ropt.format == "journal-json-pretty" || ropt.format == "k8s-json" || ropt.format == "k8s-yaml" ||
+          ropt.format == "journal-export" || ropt.format == "journal-verbose") {
         std::unique_ptr<BlockReader> reader = open_input(path, opt.read, error);
         if (!reader) {
           diag.input_unreadable(path, error);

@@ -197,6 +197,14 @@ int run(const Options& opt, std::istream& in, std::ostream& out, std::ostream& e
       if (problems.empty()) out << fmt::format("{}: {} rules, all examples classify as their class\n", opt.check_dir, rules.rules().size());
       return problems.empty() ? exit_ok : exit_failures;
     }
+    if (opt.scan.format != "auto") {
+      bool known = false;
+      for (const FormatDesc& f : formats()) known |= f.name == opt.scan.format;
+      if (!known) {
+        err << "pullscan: --format: unknown format '" << opt.scan.format << "' (see `pullscan formats`)\n";
+        return exit_error;
+      }
+    }
     RuleSet rules;
     if (!load_rules(opt, rules, err)) return exit_error;
     if (opt.command == Command::rules_list) {

@@ -4,6 +4,7 @@
 #include "core/timeutil.h"
 
 #include <cmath>
+#include <vector>
 #include <fmt/format.h>
 
 namespace pullscan {
@@ -75,6 +76,32 @@ unsigned month_from_abbrev(std::string_view s) {
   if (s.size() != 3) return 0;
   for (unsigned i = 0; i < 12; ++i)
     if (s == names[i]) return i + 1;
+  return 0;
+}
+
+unsigned month_from_name(std::string_view s) {
+  if (unsigned m = month_from_abbrev(s)) return m;
+  std::string t;
+  for (char c : s) t.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+  if (!t.empty() && t.back() == '.') t.pop_back();
+  // Each row: the names of one month in the locales above (UTF-8 kept as is;
+  // capitalised Cyrillic is rare in journalctl output).
+  static const std::vector<std::vector<std::string_view>> names = {
+      {"jan", "janv", "ene", "gen", "янв"},
+      {"feb", "févr", "fev", "фев"},
+      {"mar", "mär", "mars", "mrt", "мар"},
+      {"apr", "avr", "abr", "апр"},
+      {"may", "mai", "mag", "mei", "мая", "май"},
+      {"jun", "juin", "giu", "июн"},
+      {"jul", "juil", "lug", "июл"},
+      {"aug", "août", "ago", "авг"},
+      {"sep", "sept", "set", "сен"},
+      {"oct", "okt", "ott", "out", "окт"},
+      {"nov", "ноя"},
+      {"dec", "dez", "déc", "dic", "дек"}};
+  for (unsigned m = 0; m < 12; ++m)
+    for (std::string_view n : names[m])
+      if (t == n) return m + 1;
   return 0;
 }
 

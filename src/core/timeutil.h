@@ -31,6 +31,10 @@ int64_t rebase_year(int64_t naive_ns, int year);
 /// Month number 1..12 for "Jan".."Dec" (exactly three letters, case as journald prints); 0 if not a month.
 unsigned month_from_abbrev(std::string_view s);
 
+/// Month 1..12 for a month abbreviation as journalctl prints it under a
+/// non-English locale (de, fr, es, it, pt, nl, ru): `Mär`, `mai`, `déc.`, `окт`; 0 if none.
+unsigned month_from_name(std::string_view s);
+
 /// Parses RFC 3339 / ISO 8601 timestamps as logged: `2024-05-01T12:00:00.123456789Z`,
 /// `...+02:00`, `...+0200`, space instead of T. Sets has_zone when an offset or Z was given.
 std::optional<int64_t> parse_iso8601(std::string_view s, bool& has_zone);

@@ -249,6 +249,9 @@ TEST_CASE("every sample is detected as its format without flags", "[parsers][sni
       {"samples/journal/realpull-429.short-full.txt", "journal-full"},
       {"samples/journal/realpull-429.short-unix.txt", "journal-unix"},
       {"samples/journal/realpull-429.short-monotonic.txt", "journal-monotonic"},
+      {"samples/journal/realpull-429.short-de.txt", "journal-short"},
+      {"samples/journal/realpull-429.export.txt", "journal-export"},
+      {"samples/journal/realpull-429.verbose.txt", "journal-verbose"},
       {"samples/k8s/realpull-429.journal-seq.json", "journal-json"},
       {"samples/k8s/realpull-429.journal-null.json", "journal-json"},
       {"samples/k8s/realpull-429.journal-pretty.json", "journal-json-pretty"},
@@ -271,6 +274,24 @@ TEST_CASE("every sample is detected as its format without flags", "[parsers][sni
     if (std::string_view(c.path).find(".gz") != std::string_view::npos) continue;  // sniffed after gunzip in scan
     CHECK(sniff_format(head) == c.format);
   }
+}
+
+TEST_CASE("real-world mess: localised months, a viewer's timestamp glued to klog, old and wide event tables", "[parsers][mess]") {
+  auto de = parse("Mär 17 11:33:04 node-1 containerd[224]: time=\"2023-03-17T11:33:04.658642300Z\" level=info msg=\"PullImage \\\"nginx:1\\\"\"\n"
+                  "окт 02 09:00:00 node-2 containerd[1]: time=\"2023-10-02T09:00:00Z\" level=info msg=\"PullImage \\\"redis:7\\\"\"\n");
+  REQUIRE(de.size() == 2);
+  CHECK(de[0].node == "node-1");
+  CHECK(de[1].node == "node-2");
+  auto glued = parse("2025-03-05T10:00:01.204Z E0305 11:00:01.204511    2211 remote_image.go:180] \"PullImage from image service failed\" err=\"x509: certificate signed by unknown authority\" image=\"reg.local/app:1\"\n");
+  REQUIRE(glued.size() == 1);
+  CHECK(glued[0].source == Source::kubelet);
+  RunResult old = test::analyse_text(test::read_file(test::source_path("samples/constructed/event-table-old.txt")));
+  REQUIRE(old.attempts.size() == 3);  // COUNT column
+  CHECK(old.attempts[0].node == "node-9");
+  CHECK(old.attempts[0].class_id == "not_found");
+  RunResult wide = test::analyse_text(test::read_file(test::source_path("samples/constructed/event-tables.txt")));
+  REQUIRE(wide.attempts.size() == 5);  // COUNT column after MESSAGE and FIRST SEEN
+  CHECK(wide.attempts[0].node == "node-1");
 }
 
 TEST_CASE("runtime and logger variants: CRI-O, dockerd, logrus TTY, klog JSON", "[parsers][runtimes]") {

@@ -141,7 +141,7 @@ void decode_journal_entry(element entry, std::vector<JournalEntry>& entries, Doc
   j.ident = std::string(str(entry, "SYSLOG_IDENTIFIER"));
   if (j.ident.empty()) j.ident = std::string(str(entry, "_SYSTEMD_UNIT"));
   std::string_view us = str(entry, "__REALTIME_TIMESTAMP");
-  if (auto v = parse_uint(us)) j.time_ns = *v * 1000;
+  if (auto v = parse_uint(us); v && *v < 7258118400000000LL) j.time_ns = *v * 1000;  // before 2200
   element msg;
   if (entry["MESSAGE"].get(msg)) return;
   std::string_view text;

@@ -116,7 +116,7 @@ bool strip_journal(std::string_view s, Envelope& env) {
     size_t b = s.find_first_not_of(' ');
     size_t dot = s.find('.', b);
     size_t sp = s.find(' ', b);
-    if (dot == std::string_view::npos || sp == std::string_view::npos || dot > sp || sp - dot != 7 || dot - b > 12)
+    if (dot == std::string_view::npos || sp == std::string_view::npos || dot > sp || sp - dot != 7 || dot - b > 10)
       return false;
     auto secs = parse_uint(s.substr(b, dot - b));
     auto usec = parse_uint(s.substr(dot + 1, 6));

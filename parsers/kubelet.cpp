@@ -404,7 +404,7 @@ bool decode_kubelet_json(std::string_view payload, const LineContext& ctx, std::
   if (f.msg.empty()) return false;
   size_t before = out.size();
   handle_structured(f, ctx, 0, out);
-  if (ts_ms > 0)
+  if (ts_ms > 0 && ts_ms < 7258118400000.0)  // before 2200: int64 ns range
     for (size_t i = before; i < out.size(); ++i) {
       out[i].time_ns = static_cast<int64_t>(ts_ms * 1e6);
       out[i].time_flags = time_has_date | time_has_year | time_has_zone;

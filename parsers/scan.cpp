@@ -218,7 +218,7 @@ class InputScanner {
     else if (key == "_HOSTNAME") record_.host = std::string(value);
     else if (key == "SYSLOG_IDENTIFIER") record_.ident = std::string(value);
     else if (key == "__REALTIME_TIMESTAMP") {
-      if (auto us = parse_uint(value)) record_.time_ns = *us * 1000;
+      if (auto us = parse_uint(value); us && *us < 7258118400000000LL) record_.time_ns = *us * 1000;
     }
     record_open_ = true;
     return true;

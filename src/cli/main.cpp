@@ -57,7 +57,13 @@ int main(int argc, char** argv) {
   else if (rules_check->parsed()) opt.command = Command::rules_check;
   else if (app.got_subcommand("formats")) opt.command = Command::formats;
   opt.scan.format = format;
-  if (year) opt.scan.year = year;
+  if (year) {
+    if (year < 1970 || year > 2200) {
+      std::cerr << "pullscan: --year: expected 1970..2200, got " << year << "\n";
+      return exit_error;
+    }
+    opt.scan.year = year;
+  }
   if (!tz.empty()) {
     opt.scan.utc_offset_s = parse_tz_offset(tz);
     if (!opt.scan.utc_offset_s) {

@@ -62,6 +62,8 @@ int year_of(int64_t ns) {
 }
 
 int64_t rebase_year(int64_t naive_ns, int year) {
+  if (year < 1970) year = 1970;
+  if (year > 2200) year = 2200;
   int64_t days = floor_div(naive_ns, kNsPerDay);
   int64_t rest = naive_ns - days * kNsPerDay;
   int64_t y;
@@ -113,6 +115,8 @@ std::optional<int64_t> parse_iso8601(std::string_view s, bool& has_zone) {
       !digits(s, 14, 2, mi) || s[16] != ':' || !digits(s, 17, 2, se))
     return std::nullopt;
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return std::nullopt;
+  // int64 nanoseconds span 1677..2262; log timestamps outside 1970..2200 are junk.
+  if (y < 1970 || y > 2200) return std::nullopt;
   size_t i = 19;
   int64_t frac = 0;
   if (i < s.size() && (s[i] == '.' || s[i] == ',')) {

@@ -16,7 +16,7 @@ namespace {
 // `  Warning  Failed     2s (x2 over 16s)  kubelet            Failed to pull image ...`
 const RE2& describe_row() {
   static const RE2 re(
-      R"(^\s*(Normal|Warning)\s+(\w+)\s+(?:<unknown>|<invalid>|\S+?(?: \(x(\d+) over [^)]*\))?)\s+([\w-]+(?:, [\w.-]+)?)\s\s+(.*)$)");
+      R"(^\s*(Normal|Warning)\s+(\w+)\s+(<unknown>|<invalid>|\S+?)(?: \(x(\d+) over [^)]*\))?\s+([\w-]+(?:, [\w.-]+)?)\s\s+(.*)$)");
   return re;
 }
 
@@ -114,6 +114,7 @@ bool generic_event_row(std::string_view text, const LineContext& ctx, std::vecto
   if (type >= 3 && numeric(cols[2])) count = *parse_uint(cols[2]);          // pre-1.5: COUNT third
   else if (msg + 2 < cols.size() && numeric(cols[msg + 2])) count = *parse_uint(cols[msg + 2]);  // -o wide
   for (size_t k = before; k < out.size(); ++k) {
+    if (!cols.empty() && cols[0].size() < 8 && cols[0].front() >= '0' && cols[0].front() <= '9') out[k].age = cols[0];
     if (!pod.empty()) out[k].pod = pod;
     if (!node.empty()) out[k].node = node;
     out[k].count = static_cast<int32_t>(std::min<int64_t>(count, 100000));
@@ -171,7 +172,7 @@ bool decode_pasted(std::string_view text, const LineContext& ctx, std::vector<Ev
   re2::StringPiece sp(text.data(), text.size());
   std::string type, reason, count, from, message, ns, age, pod;
   size_t before = out.size();
-  if (RE2::FullMatch(sp, describe_row(), &type, &reason, &count, &from, &message)) {
+  if (RE2::FullMatch(sp, describe_row(), &type, &reason, &age, &count, &from, &message)) {
     decode_event_message(reason, message, ctx, out);
     warning_event(type, reason, message, ctx, out);
     if (out.size() == before && (reason == "Failed" || reason == "BackOff") && ends_open(message) &&
@@ -181,6 +182,7 @@ bool decode_pasted(std::string_view text, const LineContext& ctx, std::vector<Ev
       set_message(e, message);
     }
     for (size_t i = before; i < out.size(); ++i) {
+      if (age.front() != '<') out[i].age = age;
       if (auto n = parse_uint(count)) out[i].count = static_cast<int32_t>(*n);
       size_t comma = from.find(", ");
       if (comma != std::string::npos) out[i].node = from.substr(comma + 2);
@@ -205,6 +207,7 @@ bool decode_pasted(std::string_view text, const LineContext& ctx, std::vector<Ev
     for (size_t i = before; i < out.size(); ++i) {
       out[i].pod = pod;
       if (!ns.empty()) out[i].ns = ns;
+      if (!age.empty() && age.front() != '<') out[i].age = age;
     }
     open_ended = out.size() > before && ends_open(message);
     return out.size() > before;

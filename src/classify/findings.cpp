@@ -68,6 +68,7 @@ void build_findings(const RuleSet& rules, RunResult& r) {
       rule_votes[a.rule_id]++;
       if (a.first_ns && (!f.first_ns || a.first_ns < f.first_ns)) f.first_ns = a.first_ns;
       if (a.last_ns > f.last_ns) f.last_ns = a.last_ns;
+      if (f.age.empty()) f.age = a.age;
       // The most recent attempt that decided its own class speaks for the group.
       const PullAttempt& cur = r.attempts[rep];
       bool own = a.cause_from < 0, cur_own = cur.cause_from < 0;

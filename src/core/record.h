@@ -65,6 +65,7 @@ struct Event {
   int64_t duration_ms = -1;     // pull duration, -1 unknown
   int32_t count = 1;            // repeats this one line stands for (event count, "x4 over")
   uint8_t channel = 0;          // which line of a source: kubelet PullImage (0), sync error (1), start failed (2)
+  std::string age;              // a relative age as a kubectl table printed it ("90s", "16m"), kept as is
   SourceLoc where;
   std::string line;             // the raw line (redacted, capped) shown as evidence
 };
@@ -90,6 +91,7 @@ struct PullAttempt {
   std::vector<HostTry> tries;
   int64_t bytes = -1, duration_ms = -1;
   int32_t backoffs = 0;               // back-off notices folded into this attempt
+  std::string age;                    // relative age from a kubectl table when no line had a time
   uint8_t sources = 0;                // bit per Source
   // Filled by classification.
   std::string class_id, rule_id, error;  // error: root-cause text (peeled)
@@ -106,6 +108,7 @@ struct Finding {
   std::vector<std::string> images, nodes, namespaces, pods, fix;
   int64_t attempts = 0;
   int64_t first_ns = 0, last_ns = 0;
+  std::string age;                   // relative age (kubectl tables) when there are no times
   int64_t evidence = -1;             // event index shown as evidence
   std::vector<uint32_t> attempt_ids; // indexes into RunResult::attempts
   std::string scope;                 // blast radius in words

@@ -65,6 +65,7 @@ void Correlator::attach(uint32_t ai, uint32_t index, const Event& e, bool identi
     a.ns = e.ns;
   }
   if (a.container.empty() && !e.container.empty()) a.container = e.container;
+  if (a.age.empty() && !e.age.empty()) a.age = e.age;
   if (a.node.empty() && !e.node.empty()) a.node = e.node;
   if (a.image.empty() && !e.image.empty()) {
     a.image = e.image;

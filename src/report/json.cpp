@@ -133,6 +133,7 @@ void write_json_report(const RunResult& r, std::ostream& os) {
     w.key("error"); w.value_str(a.error);
     w.key("first_seen"); w.time(a.first_ns);
     w.key("last_seen"); w.time(a.last_ns);
+    if (!a.age.empty()) { w.key("age"); w.value_str(a.age); }
     w.key("duration_ms"); w.opt_int(a.duration_ms, a.duration_ms >= 0);
     w.key("bytes"); w.opt_int(a.bytes, a.bytes >= 0);
     w.key("backoffs"); w.value_int(a.backoffs);
@@ -195,6 +196,7 @@ void write_json_report(const RunResult& r, std::ostream& os) {
     w.key("pods"); w.str_list(f.pods);
     w.key("first_seen"); w.time(f.first_ns);
     w.key("last_seen"); w.time(f.last_ns);
+    if (!f.age.empty()) { w.key("age"); w.value_str(f.age); }
     w.key("scope"); w.value_str(f.scope);
     w.key("explanation"); w.value_str(f.explanation);
     w.key("fix"); w.str_list(f.fix);

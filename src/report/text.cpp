@@ -149,7 +149,10 @@ void write_text_report(const RunResult& r, const RuleSet& rules, const TextOptio
       if (r.attempts[ai].outcome == Outcome::backoff) ++inherited;
     std::string count = plural(f.attempts, "attempt", "attempts");
     if (inherited) count += fmt::format(" ({} in back-off)", inherited);
-    field(out, "attempts", count + ", " + when(f.first_ns, f.last_ns), width);
+    std::string span = !f.first_ns && !f.age.empty()
+                           ? "last seen " + f.age + " before the table was printed (a relative age; no times in the input)"
+                           : when(f.first_ns, f.last_ns);
+    field(out, "attempts", count + ", " + span, width);
     if (!f.registry.empty()) field(out, "registry", f.registry, width);
     if (!f.images.empty()) field(out, "images", list_summary(f.images, 6), width);
     if (!f.nodes.empty()) field(out, "nodes", list_summary(f.nodes, 8), width);

@@ -56,6 +56,7 @@ CREATE TABLE attempts (
   duration_ms INTEGER,              -- pull duration from Pulled lines, if logged
   bytes       INTEGER,              -- bytes pulled (stop pulling / Pulled image size), if logged
   backoffs    INTEGER NOT NULL,     -- back-off notices folded into this attempt
+  age         TEXT,                 -- relative age from a kubectl table ("90s") when no line had a time
   sources     TEXT NOT NULL,        -- JSON array of components that saw it (containerd, kubelet, event...)
   evidence_event_id INTEGER,        -- events.id of the line that decided the class
   cause_attempt_id  INTEGER,        -- for a back-off: attempts.id whose cause it inherited
@@ -88,6 +89,7 @@ CREATE TABLE events (
   bytes       INTEGER,              -- bytes, for pull_stats
   duration_ms INTEGER,              -- duration, for pull_stats / pull_succeeded / pull_stalled
   count       INTEGER NOT NULL,     -- repeats the line stands for (event count, "(x4 over 2m)")
+  age         TEXT,                 -- relative age as a kubectl table printed it, if any
   attempt_id  INTEGER REFERENCES attempts(id),  -- the attempt it belongs to
   text        TEXT NOT NULL         -- the raw line (secrets masked, cut at 4 KiB)
 ) STRICT;

@@ -55,6 +55,11 @@ class Binder {
     else sqlite3_bind_null(s_, ++i_);
     return *this;
   }
+  Binder& opt_text(const std::string& v) {
+    if (v.empty()) sqlite3_bind_null(s_, ++i_);
+    else text(v);
+    return *this;
+  }
   Binder& time(int64_t ns) {
     if (ns) text(format_iso_ms(ns));
     else sqlite3_bind_null(s_, ++i_);
@@ -127,9 +132,9 @@ bool write_store(const std::string& path, const RunResult& r, const std::vector<
   Stmt meta = prepare(db.get(), "INSERT INTO meta VALUES (?,?)", error);
   Stmt in = prepare(db.get(), "INSERT INTO inputs VALUES (?,?,?,?,?,?,?)", error);
   Stmt fi = prepare(db.get(), "INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
-  Stmt at = prepare(db.get(), "INSERT INTO attempts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
+  Stmt at = prepare(db.get(), "INSERT INTO attempts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
   Stmt tr = prepare(db.get(), "INSERT INTO tries VALUES (?,?,?,?)", error);
-  Stmt ev = prepare(db.get(), "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
+  Stmt ev = prepare(db.get(), "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
   if (!meta || !in || !fi || !at || !tr || !ev) return false;
   bool ok = Binder(meta.get()).text("schema").text("pullscan.db/v1").step() &&
             Binder(meta.get()).text("generator").text("pullscan").step();
@@ -158,6 +163,7 @@ bool write_store(const std::string& path, const RunResult& r, const std::vector<
     b.text(std::string(to_string(a.outcome))).text(a.class_id).text(a.rule_id).text(a.error);
     b.time(a.first_ns).time(a.last_ns).opt_integer(a.first_ns, a.first_ns != 0).opt_integer(a.last_ns, a.last_ns != 0);
     b.opt_integer(a.duration_ms, a.duration_ms >= 0).opt_integer(a.bytes, a.bytes >= 0).integer(a.backoffs);
+    b.opt_text(a.age);
     b.text(sources_json(a.sources)).opt_integer(a.evidence + 1, a.evidence >= 0);
     b.opt_integer(a.cause_from + 1, a.cause_from >= 0).opt_integer(a.finding + 1, a.finding >= 0);
     ok = b.step();
@@ -171,7 +177,7 @@ bool write_store(const std::string& path, const RunResult& r, const std::vector<
     b.time(e.time_ns).opt_integer(e.time_ns, e.time_ns != 0).text(std::string(to_string(e.kind)));
     b.text(std::string(to_string(e.source))).text(e.node).text(e.ns).text(e.pod).text(e.container).text(e.image);
     b.text(e.reason).text(e.message).text(e.host).opt_integer(e.bytes, e.bytes >= 0);
-    b.opt_integer(e.duration_ms, e.duration_ms >= 0).integer(e.count);
+    b.opt_integer(e.duration_ms, e.duration_ms >= 0).integer(e.count).opt_text(e.age);
     int64_t att = i < attempt_of.size() ? attempt_of[i] : -1;
     b.opt_integer(att + 1, att >= 0).text(e.line);
     ok = b.step();

@@ -188,8 +188,11 @@ void decode_object(element obj, const LineContext& ctx, std::vector<Event>& out,
 }
 
 // YAML node → JSON text (scalars stay strings except plain numbers, bools, null).
+// Aliases can expand exponentially ("billion laughs"): the output has a budget.
+constexpr size_t kYamlJsonBudget = 64u << 20;
+
 void yaml_to_json(const YAML::Node& n, std::string& out, int depth) {
-  if (depth > 64) {
+  if (depth > 64 || out.size() > kYamlJsonBudget) {
     out += "null";
     return;
   }
@@ -235,6 +238,23 @@ void yaml_to_json(const YAML::Node& n, std::string& out, int depth) {
   }
 }
 
+// A value that opens a non-empty flow collection: `key: {a`, `- [x`.
+bool has_flow_collection(std::string_view yaml) {
+  size_t pos = 0;
+  while (pos < yaml.size()) {
+    size_t nl = yaml.find('\n', pos);
+    std::string_view line = yaml.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+    pos = nl == std::string_view::npos ? yaml.size() : nl + 1;
+    std::string_view v = trim(line);
+    while (v.substr(0, 2) == "- ") v = trim(v.substr(2));
+    size_t colon = v.find(": ");
+    if (colon != std::string_view::npos && v.front() != '"' && v.front() != '\'') v = trim(v.substr(colon + 2));
+    if (v.size() >= 2 && (v[0] == '{' || v[0] == '[') && v[1] != '}' && v[1] != ']') return true;
+    if (v.size() == 1 && (v[0] == '{' || v[0] == '[')) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 bool decode_json_document(std::string_view json, const LineContext& ctx, std::vector<Event>& out,
@@ -255,6 +275,20 @@ bool decode_json_document(std::string_view json, const LineContext& ctx, std::ve
 
 bool decode_yaml_documents(std::string_view yaml, const LineContext& ctx, std::vector<Event>& out,
                            std::vector<JournalEntry>& entries, DocumentState& state, std::string& error) {
+  // kubectl writes block-style YAML; a flow collection (`key: {a: b}`, a
+  // document that is JSON) is not kubectl's, and yaml-cpp 0.7 can loop
+  // forever on malformed flow input (found by fuzz_documents). JSON goes to
+  // the JSON reader; other flow style is refused.
+  std::string_view t = trim(yaml);
+  if (!t.empty() && (t.front() == '{' || t.front() == '[')) {
+    if (decode_json_document(yaml, ctx, out, entries, state)) return true;
+    error = "not valid JSON or block-style YAML";
+    return false;
+  }
+  if (has_flow_collection(yaml)) {
+    error = "flow-style YAML ({...} or [...] values) is not kubectl's output; not read";
+    return false;
+  }
   std::vector<YAML::Node> docs;
   try {
     docs = YAML::LoadAll(std::string(yaml));
@@ -265,6 +299,10 @@ bool decode_yaml_documents(std::string_view yaml, const LineContext& ctx, std::v
   for (const YAML::Node& d : docs) {
     std::string json;
     yaml_to_json(d, json, 0);
+    if (json.size() > kYamlJsonBudget) {
+      error = "YAML expands to more than 64 MiB (aliases?); not read";
+      return false;
+    }
     decode_json_document(json, ctx, out, entries, state);
   }
   return true;

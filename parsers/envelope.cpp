@@ -120,7 +120,9 @@ bool strip_journal(std::string_view s, Envelope& env) {
       return false;
     auto secs = parse_uint(s.substr(b, dot - b));
     auto usec = parse_uint(s.substr(dot + 1, 6));
-    if (!secs || !usec || *secs < 100000000) return false;
+    // Epoch seconds of 1973..2200: anything else is not a journal timestamp
+    // (and would overflow int64 nanoseconds).
+    if (!secs || !usec || *secs < 100000000 || *secs >= 7258118400LL) return false;
     if (!host_ident(s, sp, env)) return false;
     env.time_ns = *secs * 1000000000LL + *usec * 1000;
     env.time_flags = time_has_date | time_has_year | time_has_zone;

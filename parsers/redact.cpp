@@ -26,8 +26,8 @@ const std::array<Mask, 7>& masks() {
       {RE2(R"((?i)(\bbearer\s+)[A-Za-z0-9._~+/=-]{8,})"), "\\1***"},
       // logfmt header fields: request.header.authorization="..."
       {RE2(R"((?i)(header\.(?:proxy-)?authorization=)("(?:[^"\\]|\\.)*"|\S+))"), "\\1***"},
-      // URL user info: scheme://user:password@host
-      {RE2(R"(([A-Za-z][A-Za-z0-9+.-]*://[^/\s:@"]+:)[^/\s@"]+@)"), "\\1***@"},
+      // URL user info: scheme://user:password@host (the scheme may be mangled or cut in a paste)
+      {RE2(R"((://[^/\s:@"]+:)[^/\s@"]+@)"), "\\1***@"},
       // docker config / credential JSON values, possibly escaped once or twice
       {RE2(R"((?i)((?:\\*")(?:auth|password|identitytoken|registrytoken|access_token|refresh_token|token)(?:\\*")\s*:\s*(?:\\*"))[^"\\]+)"),
        "\\1***"},

@@ -32,12 +32,12 @@ fuzz_one() {
   # Seeds: every file of the seed folder (gzip is fuzzed as bytes, which is fine).
   # A crash stops the run; its input lands in $BUILD/crash-* (keep it in the
   # corpus once fixed, so the replay test guards against it).
-  (cd "$BUILD" && "tests/fuzz/$t" -max_total_time="$SECONDS_PER_TARGET" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+  (cd "$BUILD" && "tests/fuzz/$t" -max_total_time="$SECONDS_PER_TARGET" -timeout=10 -rss_limit_mb=2048 -max_len=4096 \
       -print_final_stats=1 "../$work" "../$corpus" $(for s in $(seeds_for "$t"); do echo "../$s"; done)) >"$BUILD/$t.log" 2>&1 || true
   # Keep a minimal corpus that covers what the run reached.
   local min=$BUILD/min-$t
   rm -rf "$min" && mkdir -p "$min"
-  "$BUILD/tests/fuzz/$t" -merge=1 -max_len=65536 "$min" "$corpus" "$work" >>"$BUILD/$t.log" 2>&1 || true
+  "$BUILD/tests/fuzz/$t" -merge=1 -max_len=4096 "$min" "$corpus" "$work" >>"$BUILD/$t.log" 2>&1 || true
   rm -rf "$corpus" && mv "$min" "$corpus"
   echo "$t: $(grep -E 'stat::number_of_executed_units' "$BUILD/$t.log" | tail -1 | awk '{print $2}') runs," \
        "$(ls "$corpus" | wc -l) corpus files, $(grep -cE '^SUMMARY: ' "$BUILD/$t.log" || true) sanitizer/crash reports"

@@ -119,7 +119,8 @@ class InputScanner {
   // Pasted text is small and has no envelope to key on, and a document spans
   // lines: every line is read.
   bool wants_next() const {
-    return free_text_ || (doc_mode_ != DocMode::none && doc_mode_ != DocMode::json_lines) || doc_depth_ > 0 || !ml_pending_.empty() || paste_event_ >= 0;
+    return free_text_ || (doc_mode_ != DocMode::none && doc_mode_ != DocMode::json_lines) || doc_depth_ > 0 ||
+           !split_.empty() || !ml_pending_.empty() || paste_event_ >= 0;
   }
 
   void set_free_text(bool on) { free_text_ = on; }
@@ -152,6 +153,7 @@ class InputScanner {
   void on_line(std::string_view line, uint64_t line_no) {
     while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.remove_suffix(1);
     if (doc_mode_ != DocMode::none && on_document_line(line, line_no)) return;
+    if (!split_.empty() && continue_split(line)) return;
     if (!ml_pending_.empty() && continue_multiline(line, line_no)) return;
     if (paste_event_ >= 0 && continue_paste(line)) return;
     decode(line, line_no);
@@ -159,6 +161,7 @@ class InputScanner {
 
   void finish() {
     flush_record();
+    if (!split_.empty()) continue_split({});
     if (!ml_pending_.empty()) close_multiline({});
     paste_event_ = -1;
     if (doc_mode_ == DocMode::yaml && !doc_buf_.empty()) {
@@ -316,7 +319,36 @@ class InputScanner {
       node_hint_ = std::string(trim(payload.substr(19)));
       return;
     }
+    // journald splits a line longer than LineMax (48 KiB by default) into
+    // entries of exactly that size: hold such a piece until the rest comes.
+    if (!env.ident.empty() && payload.size() >= kLineMax) {
+      if (split_.empty()) {
+        split_line_ = line_no;
+        split_ctx_line_.assign(line.substr(0, 4096));
+        split_host_.assign(env.host);
+        split_ident_.assign(env.ident);
+        split_time_ = env.time_ns;
+        split_flags_ = env.time_flags;
+      }
+      split_.append(payload);
+      return;
+    }
     decode_payload(payload, ctx, env.ident, line);
+  }
+
+  // The rest of a split line, or the end of one: decode the joined text.
+  bool continue_split(std::string_view line) {
+    Envelope env;
+    bool same = strip_journal(line, env) && env.host == split_host_ && env.ident == split_ident_;
+    if (same) split_.append(env.payload);
+    std::string joined = std::move(split_);
+    split_.clear();
+    LineContext ctx = context(split_ctx_line_, split_line_);
+    ctx.node = split_host_;
+    ctx.env_time_ns = split_time_;
+    ctx.env_time_flags = split_flags_;
+    decode_payload(joined, ctx, split_ident_, split_ctx_line_);
+    return same && env.payload.size() < kLineMax;
   }
 
   // The program decoders, then the free-text reader, on one message.
@@ -456,6 +488,11 @@ class InputScanner {
   int64_t doc_depth_ = 0;
   bool doc_in_string_ = false, doc_escape_ = false;
   DocumentState doc_state_;
+  static constexpr size_t kLineMax = 48 * 1024;  // journald's default LineMax=48K
+  std::string split_, split_ctx_line_, split_host_, split_ident_;
+  uint64_t split_line_ = 0;
+  int64_t split_time_ = 0;
+  uint8_t split_flags_ = 0;
   JournalEntry record_;
   bool record_open_ = false;
   uint64_t record_first_line_ = 0;

@@ -96,16 +96,48 @@ void build_findings(const RuleSet& rules, RunResult& r) {
     f.evidence = ra.evidence;
     f.notes = ra.notes;
     f.scope = scope_sentence(f, all_nodes.size());
+    // Recovery: each failing (image, node) pair pulled fine later.
+    f.recovered = true;
+    std::map<std::pair<std::string, std::string>, int64_t> first_failure;
+    for (uint32_t i : members) {
+      const PullAttempt& a = r.attempts[i];
+      auto key = std::make_pair(a.image, a.node);
+      auto it = first_failure.find(key);
+      if (it == first_failure.end() || (a.first_ns && a.first_ns < it->second)) first_failure[key] = a.first_ns;
+    }
+    for (const auto& [key, failed_at] : first_failure) {
+      int64_t last_fail = 0;
+      for (uint32_t i : members)
+        if (r.attempts[i].image == key.first && r.attempts[i].node == key.second)
+          last_fail = std::max(last_fail, r.attempts[i].last_ns);
+      int64_t healed = -1;
+      for (const PullAttempt& a : r.attempts)
+        if (a.outcome == Outcome::succeeded && a.image == key.first && a.node == key.second && a.first_ns &&
+            a.first_ns >= last_fail && (healed < 0 || a.last_ns < healed))
+          healed = a.last_ns;
+      if (healed < 0 || !failed_at) {
+        f.recovered = false;
+        break;
+      }
+      f.recovered_after_ns = std::max(f.recovered_after_ns, healed - failed_at);
+    }
+    if (!f.recovered) f.recovered_after_ns = -1;
+    // The busiest minute.
+    std::map<int64_t, int> per_minute;
+    for (uint32_t i : members)
+      if (r.attempts[i].first_ns) ++per_minute[r.attempts[i].first_ns / 60000000000LL];
+    for (const auto& [minute, n] : per_minute) f.peak_per_minute = std::max(f.peak_per_minute, double(n));
     r.findings.push_back(std::move(f));
   }
-  // Most attempts first; ties by first seen, class and registry for a stable order.
+  // Persistent problems first, then most attempts; ties by first seen, class
+  // and registry for a stable order.
   std::vector<size_t> order(r.findings.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) {
     const Finding& a = r.findings[x];
     const Finding& b = r.findings[y];
-    return std::make_tuple(-a.attempts, a.first_ns, a.class_id, a.registry) <
-           std::make_tuple(-b.attempts, b.first_ns, b.class_id, b.registry);
+    return std::make_tuple(a.recovered, -a.attempts, a.first_ns, a.class_id, a.registry) <
+           std::make_tuple(b.recovered, -b.attempts, b.first_ns, b.class_id, b.registry);
   });
   std::vector<Finding> out;
   std::vector<int64_t> new_index(order.size());

@@ -113,6 +113,9 @@ struct Finding {
   std::vector<uint32_t> attempt_ids; // indexes into RunResult::attempts
   std::string scope;                 // blast radius in words
   std::vector<std::string> notes;    // the representative attempt's notes
+  bool recovered = false;            // every failing image/node pair later pulled fine
+  int64_t recovered_after_ns = -1;   // longest time from a first failure to its success
+  double peak_per_minute = 0;        // most failed attempts in any one minute
 };
 
 /// What was read from one input, for the report's inputs section.

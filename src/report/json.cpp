@@ -198,6 +198,9 @@ void write_json_report(const RunResult& r, std::ostream& os) {
     w.key("last_seen"); w.time(f.last_ns);
     if (!f.age.empty()) { w.key("age"); w.value_str(f.age); }
     w.key("scope"); w.value_str(f.scope);
+    w.key("recovered"); w.value_raw(f.recovered ? "true" : "false");
+    w.key("recovered_after_ms"); w.opt_int(f.recovered_after_ns / 1000000, f.recovered_after_ns >= 0);
+    w.key("peak_per_minute"); w.value_int(static_cast<int64_t>(f.peak_per_minute));
     w.key("explanation"); w.value_str(f.explanation);
     w.key("fix"); w.str_list(f.fix);
     w.key("notes"); w.str_list(f.notes);

@@ -3,6 +3,7 @@
 // registry/node/pod, then pulls that succeeded, then the inputs read and how
 // their times were completed. Lines wrap at TextOptions::width.
 #include <algorithm>
+#include <tuple>
 #include <map>
 #include <set>
 #include <sstream>
@@ -87,6 +88,13 @@ std::string when(int64_t first, int64_t last) {
   return fmt::format("{} → {} UTC ({})", a_s, b_s, format_span(last - first));
 }
 
+// Pull times: "850ms", "6.5s", "1m12s".
+std::string format_ms(int64_t ms) {
+  if (ms < 1000) return fmt::format("{}ms", ms);
+  if (ms < 60000) return fmt::format("{:.1f}s", ms / 1000.0);
+  return format_span(ms * 1000000LL);
+}
+
 std::string plural(int64_t n, std::string_view one, std::string_view many) {
   return fmt::format("{} {}", n, n == 1 ? one : many);
 }
@@ -132,9 +140,10 @@ void write_text_report(const RunResult& r, const RuleSet& rules, const TextOptio
     out << head << '\n';
     field(out, "by class", join(parts, ", "), width);
   }
-  // Findings.
+  // Findings that still stand; recovered ones get a short section of their own.
   for (size_t i = 0; i < r.findings.size(); ++i) {
     const Finding& f = r.findings[i];
+    if (f.recovered) continue;
     std::string title = fmt::format("{}. {} [{}] ", i + 1, f.title, f.class_id);
     out << "\n── " << title;
     size_t used = 3 + title.size();
@@ -152,6 +161,7 @@ void write_text_report(const RunResult& r, const RuleSet& rules, const TextOptio
     std::string span = !f.first_ns && !f.age.empty()
                            ? "last seen " + f.age + " before the table was printed (a relative age; no times in the input)"
                            : when(f.first_ns, f.last_ns);
+    if (f.peak_per_minute >= 2) span += fmt::format("; peak {:.0f}/min", f.peak_per_minute);
     field(out, "attempts", count + ", " + span, width);
     if (!f.registry.empty()) field(out, "registry", f.registry, width);
     if (!f.images.empty()) field(out, "images", list_summary(f.images, 6), width);
@@ -179,9 +189,83 @@ void write_text_report(const RunResult& r, const RuleSet& rules, const TextOptio
       field(out, "matched", join(lines, "\n"), width);
     }
     for (const std::string& note : f.notes) field(out, "note", note, width);
+    // The registry hosts containerd tried for this finding's latest attempt (mirror chain).
+    for (uint32_t ai : f.attempt_ids) {
+      const PullAttempt& a = r.attempts[ai];
+      if (a.evidence != f.evidence || a.tries.empty()) continue;
+      std::vector<std::string> chain;
+      for (const HostTry& t : a.tries) chain.push_back(t.host + ": " + ellipsize(t.error, 160));
+      field(out, "hosts", join(chain, "\n") + "\n(then the error above)", width);
+      break;
+    }
     if (!f.explanation.empty()) field(out, "why", f.explanation, width);
     for (size_t k = 0; k < f.fix.size(); ++k)
       field(out, k == 0 ? "fix" : "", fmt::format("{}. {}", k + 1, f.fix[k]), width);
+  }
+  // Problems that went away: the image pulled fine later on the same node.
+  bool any_recovered = false;
+  for (const Finding& f : r.findings) any_recovered |= f.recovered;
+  if (any_recovered) {
+    out << "\n── Recovered\n";
+    for (const Finding& f : r.findings) {
+      if (!f.recovered) continue;
+      field(out, "", fmt::format("{} [{}]: {} on {}, {}; pulled fine {} after the first failure",
+                                 f.title, f.class_id, plural(f.attempts, "failed attempt", "failed attempts"),
+                                 list_summary(f.nodes, 4), list_summary(f.images, 3), format_span(f.recovered_after_ns)),
+            width);
+    }
+  }
+  // Mirror chains that failed and fell back, and mirror configs containerd refused.
+  std::vector<std::string> fallbacks;
+  for (const PullAttempt& a : r.attempts) {
+    if (a.outcome != Outcome::succeeded || a.tries.empty()) continue;
+    fallbacks.push_back(fmt::format("{} on {}: {} failed ({}), then it pulled from the next host",
+                                    a.image, a.node.empty() ? "-" : a.node, a.tries.front().host,
+                                    ellipsize(a.tries.front().error, 120)));
+  }
+  std::vector<std::string> configs;
+  for (const Event& e : r.events)
+    if (e.kind == EventKind::config_error)
+      configs.push_back(fmt::format("{}: containerd refused a registry config and ignores it: {}",
+                                    e.node.empty() ? "-" : e.node, ellipsize(e.message, 200)));
+  if (!fallbacks.empty() || !configs.empty()) {
+    out << "\n── Mirrors and registry config\n";
+    std::sort(fallbacks.begin(), fallbacks.end());
+    fallbacks.erase(std::unique(fallbacks.begin(), fallbacks.end()), fallbacks.end());
+    for (const std::string& f : fallbacks) field(out, "fallback", f, width);
+    std::sort(configs.begin(), configs.end());
+    configs.erase(std::unique(configs.begin(), configs.end()), configs.end());
+    for (const std::string& c : configs) field(out, "config", c, width);
+  }
+  // Pull times, when the logs give them (containerd 1.7+ `Pulled image ... in`, kubelet Pulled events).
+  std::map<std::string, std::vector<int64_t>> durations;
+  std::vector<const PullAttempt*> timed;
+  for (const PullAttempt& a : r.attempts)
+    if (a.outcome == Outcome::succeeded && a.duration_ms >= 0) {
+      durations[a.image].push_back(a.duration_ms);
+      timed.push_back(&a);
+    }
+  if (!timed.empty()) {
+    out << "\n── Pull times\n";
+    for (auto& [image, ms] : durations) {
+      std::sort(ms.begin(), ms.end());
+      auto pct = [&](double p) { return ms[std::min(ms.size() - 1, static_cast<size_t>(p * (ms.size() - 1) + 0.5))]; };
+      field(out, "", fmt::format("{}: {} ({} p50, {} p95, {} max)", image, plural(static_cast<int64_t>(ms.size()), "pull", "pulls"),
+                                 format_ms(pct(0.5)), format_ms(pct(0.95)), format_ms(ms.back())),
+            width);
+    }
+    std::sort(timed.begin(), timed.end(), [](const PullAttempt* a, const PullAttempt* b) {
+      return std::tie(b->duration_ms, a->id) < std::tie(a->duration_ms, b->id);
+    });
+    for (size_t k = 0; k < timed.size() && k < 3; ++k) {
+      const PullAttempt& a = *timed[k];
+      std::string rate = a.bytes > 0 && a.duration_ms > 0
+                             ? fmt::format(", {:.1f} MB at {:.1f} MB/s", a.bytes / 1e6, a.bytes / 1e3 / a.duration_ms)
+                             : "";
+      field(out, k == 0 ? "slowest" : "", fmt::format("{} on {}: {}{}", a.image, a.node.empty() ? "-" : a.node,
+                                                      format_ms(a.duration_ms), rate),
+            width);
+    }
   }
   // Successes, briefly.
   if (succeeded) {

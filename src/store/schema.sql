@@ -32,6 +32,9 @@ CREATE TABLE findings (
   first_seen  TEXT,                 -- ISO 8601 UTC, NULL if no line had a time
   last_seen   TEXT,                 -- ISO 8601 UTC
   scope       TEXT NOT NULL,        -- blast radius in words (one node vs many)
+  recovered   INTEGER NOT NULL,     -- 1 if every failing image/node pair pulled fine later
+  recovered_after_ms INTEGER,       -- longest first-failure-to-success time, if recovered
+  peak_per_minute INTEGER NOT NULL, -- most failed attempts that started in one minute
   explanation TEXT NOT NULL,        -- why it happens
   fix         TEXT NOT NULL,        -- JSON array of fix steps, evidence filled in
   evidence_event_id INTEGER         -- events.id of the line shown as evidence

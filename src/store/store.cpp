@@ -131,7 +131,7 @@ bool write_store(const std::string& path, const RunResult& r, const std::vector<
     return false;
   Stmt meta = prepare(db.get(), "INSERT INTO meta VALUES (?,?)", error);
   Stmt in = prepare(db.get(), "INSERT INTO inputs VALUES (?,?,?,?,?,?,?)", error);
-  Stmt fi = prepare(db.get(), "INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
+  Stmt fi = prepare(db.get(), "INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
   Stmt at = prepare(db.get(), "INSERT INTO attempts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
   Stmt tr = prepare(db.get(), "INSERT INTO tries VALUES (?,?,?,?)", error);
   Stmt ev = prepare(db.get(), "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
@@ -152,7 +152,9 @@ bool write_store(const std::string& path, const RunResult& r, const std::vector<
     Binder b(fi.get());
     b.integer(static_cast<int64_t>(i + 1)).text(f.class_id).text(f.rule_id).text(f.title).text(f.registry);
     b.integer(f.attempts).text(json_list(f.images)).text(json_list(f.nodes)).text(json_list(f.namespaces));
-    b.text(json_list(f.pods)).time(f.first_ns).time(f.last_ns).text(f.scope).text(f.explanation);
+    b.text(json_list(f.pods)).time(f.first_ns).time(f.last_ns).text(f.scope);
+    b.integer(f.recovered ? 1 : 0).opt_integer(f.recovered_after_ns / 1000000, f.recovered_after_ns >= 0);
+    b.integer(static_cast<int64_t>(f.peak_per_minute)).text(f.explanation);
     b.text(json_list(f.fix)).opt_integer(f.evidence + 1, f.evidence >= 0);
     ok = b.step();
   }

@@ -2,7 +2,8 @@
 // it, and its text and JSON reports must equal tests/golden/<path>.txt and
 // .json. UPDATE_GOLDEN=1 rewrites them; review the diff before committing.
 // A sidecar tests/golden/<path>.args may give extra flags (one per line:
-// `--year 2023`, `--tz +02:00`) for samples that carry no year.
+// `--year 2023`, `--tz +02:00`) for samples that carry no year, and
+// `--input PATH` for a sample that is read together with another file.
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
@@ -23,6 +24,7 @@ void apply_args(const std::string& args_file, Options& o) {
   std::string flag, value;
   while (in >> flag >> value) {
     if (flag == "--year") o.scan.year = std::stoi(value);
+    else if (flag == "--input") o.paths.push_back(value);  // a second input read with the sample
     else if (flag == "--tz") o.scan.utc_offset_s = parse_tz_offset(value);
   }
 }

@@ -103,7 +103,10 @@ void classify(const RuleSet& rules, RunResult& r) {
     verdicts.emplace(std::move(key), rule);
     return rule;
   };
+  // Back-offs last: they may take their cause from any failure before them.
+  for (int pass = 0; pass < 2; ++pass)
   for (PullAttempt& a : r.attempts) {
+    if ((a.outcome == Outcome::backoff) != (pass == 1)) continue;
     a.class_id.clear();
     a.rule_id.clear();
     a.evidence = -1;

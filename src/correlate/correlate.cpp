@@ -130,7 +130,7 @@ int64_t Correlator::find_for_outcome(const Event& e, uint32_t channel) const {
   return -1;
 }
 
-int64_t Correlator::find_latest(const Event& e) const {
+int64_t Correlator::find_latest(const Event& e, bool same_source) const {
   // A line that names a pod belongs with that pod's attempt first; an attempt
   // no line has tied to a pod yet (containerd's view) comes second, because
   // another pod pulling the same image may own it.
@@ -141,6 +141,7 @@ int64_t Correlator::find_latest(const Event& e) const {
     if (!e.image.empty() && a.image != e.image) continue;
     if (e.image.empty() && (e.pod.empty() || a.pod != e.pod)) continue;
     if (!e.pod.empty() && !a.pod.empty() && (a.pod != e.pod || a.ns != e.ns)) continue;
+    if (same_source && !(a.sources & source_bit(e.source))) continue;
     if (!e.pod.empty() && a.pod.empty()) {
       if (podless < 0) podless = static_cast<int64_t>(i);
       continue;
@@ -191,7 +192,10 @@ void Correlator::add(uint32_t index) {
       }
       break;
     case EventKind::back_off: {
-      int64_t ai = find_latest(e);
+      // A back-off folds into the attempt its own source saw fail; seen from
+      // another view (an events list next to a journal) it is a back-off
+      // attempt of its own, which inherits the cause when classified.
+      int64_t ai = find_latest(e, true);
       uint32_t a = ai >= 0 ? static_cast<uint32_t>(ai) : open_attempt(e);
       attempts_[a].backoffs += repeats;
       // A back-off does not prove whose pull a pod-less attempt was.
@@ -251,11 +255,29 @@ void Correlator::finish() {
 void correlate(const std::vector<Event>& events, std::vector<PullAttempt>& attempts, std::vector<int64_t>& attempt_of) {
   std::vector<uint32_t> order(events.size());
   std::iota(order.begin(), order.end(), 0u);
-  // Unknown times (0) sort first, keeping input order among themselves.
+  // A line without a time (a pasted table row) sorts where it was written:
+  // at the time of the last timed line before it in the same input.
+  std::vector<int64_t> when(events.size(), 0);
+  {
+    std::vector<uint32_t> by_place = order;
+    std::stable_sort(by_place.begin(), by_place.end(), [&](uint32_t a, uint32_t b) {
+      return std::tie(events[a].where.input, events[a].where.line) < std::tie(events[b].where.input, events[b].where.line);
+    });
+    int64_t last = 0;
+    uint32_t input = UINT32_MAX;
+    for (uint32_t i : by_place) {
+      if (events[i].where.input != input) {
+        input = events[i].where.input;
+        last = 0;
+      }
+      if (events[i].time_ns) last = events[i].time_ns;
+      when[i] = events[i].time_ns ? events[i].time_ns : last;
+    }
+  }
   std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
     const Event& x = events[a];
     const Event& y = events[b];
-    return std::tie(x.time_ns, x.where.input, x.where.line) < std::tie(y.time_ns, y.where.input, y.where.line);
+    return std::tie(when[a], x.where.input, x.where.line) < std::tie(when[b], y.where.input, y.where.line);
   });
   std::vector<PullAttempt> raw;
   Correlator c(events, raw, {});

@@ -36,7 +36,7 @@ class Correlator {
  private:
   int64_t find_open_for_start(const Event& e, uint32_t channel) const;
   int64_t find_for_outcome(const Event& e, uint32_t channel) const;
-  int64_t find_latest(const Event& e) const;
+  int64_t find_latest(const Event& e, bool same_source = false) const;
   int64_t find_for_host(const Event& e) const;
   uint32_t open_attempt(const Event& e);
   void attach(uint32_t attempt, uint32_t index, const Event& e, bool identity = true);

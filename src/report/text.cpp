@@ -157,7 +157,12 @@ void write_text_report(const RunResult& r, const RuleSet& rules, const TextOptio
     for (uint32_t ai : f.attempt_ids)
       if (r.attempts[ai].outcome == Outcome::backoff) ++inherited;
     std::string count = plural(f.attempts, "attempt", "attempts");
-    if (inherited) count += fmt::format(" ({} in back-off)", inherited);
+    if (inherited) {
+      bool from_history = false;
+      for (uint32_t ai : f.attempt_ids) from_history |= r.attempts[ai].cause_from >= 0;
+      count += fmt::format(" ({} in back-off{})", inherited,
+                           from_history ? ", the cause taken from the last failure of the image before it" : "");
+    }
     std::string span = !f.first_ns && !f.age.empty()
                            ? "last seen " + f.age + " before the table was printed (a relative age; no times in the input)"
                            : when(f.first_ns, f.last_ns);

@@ -86,11 +86,20 @@ TEST_CASE("fixes carry this attempt's registry, node and pod", "[classify]") {
 }
 
 TEST_CASE("a back-off inherits the cause of the last failure of the image on the node", "[classify]") {
+  // containerd's failure, then the pod's events (another view): the back-off
+  // is an attempt of its own that takes the cause from the failure.
   RunResult r = analyse_text(
       "time=\"2024-05-01T12:00:00.000000000Z\" level=error msg=\"PullImage \\\"nginx:bad\\\" failed\" error=\"rpc error: code = NotFound desc = failed to pull and unpack image \\\"docker.io/library/nginx:bad\\\": failed to resolve reference \\\"docker.io/library/nginx:bad\\\": docker.io/library/nginx:bad: not found\"\n"
       "  Normal   BackOff    1s (x3 over 15s)   kubelet            Back-off pulling image \"nginx:bad\"\n");
-  REQUIRE(r.attempts.size() == 1);
-  CHECK(r.attempts[0].class_id == "not_found");
+  REQUIRE(r.attempts.size() == 2);
+  const PullAttempt& failed = r.attempts[0].outcome == Outcome::failed ? r.attempts[0] : r.attempts[1];
+  const PullAttempt& backoff = r.attempts[0].outcome == Outcome::failed ? r.attempts[1] : r.attempts[0];
+  CHECK(failed.class_id == "not_found");
+  CHECK(backoff.outcome == Outcome::backoff);
+  CHECK(backoff.class_id == "not_found");
+  CHECK(backoff.cause_from == (&failed - &r.attempts[0]));
+  REQUIRE(r.findings.size() == 1);
+  CHECK(r.findings[0].attempts == 2);
 }
 
 TEST_CASE("an unmatched failure is unknown, not dropped", "[classify]") {

@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""Writes the analysis stories (issue: attempts across sources): a rate limit
+that recovers, a DNS failure on one node among healthy ones, and back-off
+events whose cause is earlier in a journal. Shapes are the real programs'
+(containerd 1.7 logrus, kubelet 1.28 klog, journalctl short, kubectl events
+JSON); names, times and addresses are made up."""
+import json
+
+def q(s): return '"' + s.replace('\\', '\\\\').replace('"', '\\"') + '"'
+def ctd(t, node, level, msg, frac="100000000", **kv):
+    extra = ''.join(f' {k}={q(v)}' for k, v in sorted(kv.items()))
+    return f'Mar 05 {t} {node} containerd[811]: time="2025-03-05T{t}.{frac}Z" level={level} msg={q(msg)}{extra}'
+def klog(t, node, msg, **kv):
+    parts = ' '.join(f'{k}={q(v)}' for k, v in kv.items())
+    return f'Mar 05 {t} {node} kubelet[1902]: E0305 {t}.500000    1902 pod_workers.go:1301] {q(msg)} {parts}'
+
+def pull(t_start, t_end, node, image, err=None, pod=None):
+    out = [ctd(t_start, node, 'info', f'PullImage "{image}"')]
+    if err is None:
+        out.append(ctd(t_end, node, 'info', f'Pulled image "{image}" with image id "sha256:aa", repo tag "{image}", repo digest "{image}@sha256:bb", size "31457280" in 4.2s', frac="300000000"))
+        out.append(ctd(t_end, node, 'info', f'PullImage "{image}" returns image reference "sha256:aa"', frac="400000000"))
+    else:
+        out.append(ctd(t_end, node, 'error', f'PullImage "{image}" failed', frac="400000000", error=err))
+        if pod:
+            out.append(klog(t_end, node, 'Error syncing pod, skipping',
+                            err=f'failed to "StartContainer" for "app" with ErrImagePull: ' + q(err), pod=pod, podUID='u-' + pod))
+    return out
+
+# 1. A Docker Hub rate limit that recovers once the window frees up.
+e429 = ('failed to pull and unpack image "docker.io/library/node:20": failed to copy: httpReadSeeker: failed open: '
+        'unexpected status code https://registry-1.docker.io/v2/library/node/manifests/sha256:3c0f: 429 Too Many Requests - '
+        'Server message: toomanyrequests: You have reached your pull rate limit. You may increase the limit by authenticating and upgrading: https://www.docker.com/increase-rate-limit')
+lines = []
+lines += pull('09:00:00', '09:00:01', 'node-1', 'node:20', e429, 'web/api-0')
+lines += pull('09:00:20', '09:00:21', 'node-1', 'node:20', e429, 'web/api-0')
+lines += pull('09:01:02', '09:01:03', 'node-1', 'node:20', e429, 'web/api-0')
+lines += pull('09:07:40', '09:07:45', 'node-1', 'node:20')
+open('recovered-rate-limit.journal.txt', 'w').write('\n'.join(lines) + '\n')
+
+# 2. One node cannot resolve the registry; the others pull the same image fine.
+edns = ('failed to pull and unpack image "registry.internal.example/shop/cart:3.1": failed to resolve reference '
+        '"registry.internal.example/shop/cart:3.1": failed to do request: Head "https://registry.internal.example/v2/shop/cart/manifests/3.1": '
+        'dial tcp: lookup registry.internal.example on 10.96.0.10:53: no such host')
+lines = []
+lines += pull('10:00:00', '10:00:04', 'node-1', 'registry.internal.example/shop/cart:3.1')
+lines += pull('10:00:02', '10:00:02', 'node-2', 'registry.internal.example/shop/cart:3.1', edns, 'shop/cart-1')
+lines += pull('10:00:03', '10:00:07', 'node-3', 'registry.internal.example/shop/cart:3.1')
+lines += pull('10:00:30', '10:00:30', 'node-2', 'registry.internal.example/shop/cart:3.1', edns, 'shop/cart-1')
+open('one-node-dns.journal.txt', 'w').write('\n'.join(lines) + '\n')
+
+# 3. Back-off events only (kubectl get events -o json, later), cause earlier in the node's journal.
+enf = ('rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/library/nginx:1.27-bad": failed to '
+       'resolve reference "docker.io/library/nginx:1.27-bad": docker.io/library/nginx:1.27-bad: not found')
+lines = pull('11:00:00', '11:00:01', 'node-4', 'nginx:1.27-bad', enf, 'shop/web-0')
+open('backoff-cause.journal.txt', 'w').write('\n'.join(lines) + '\n')
+ev = {"apiVersion": "v1", "kind": "List", "items": [
+    {"apiVersion": "v1", "kind": "Event", "count": 6, "reason": "BackOff", "type": "Normal",
+     "message": 'Back-off pulling image "nginx:1.27-bad"', "firstTimestamp": "2025-03-05T11:00:12Z", "lastTimestamp": "2025-03-05T11:04:40Z",
+     "involvedObject": {"kind": "Pod", "namespace": "shop", "name": "web-0", "fieldPath": "spec.containers{app}"},
+     "metadata": {"name": "web-0.17c2", "namespace": "shop", "uid": "ev-backoff-1"}, "source": {"component": "kubelet", "host": "node-4"}},
+    {"apiVersion": "v1", "kind": "Event", "count": 6, "reason": "Failed", "type": "Warning", "message": "Error: ImagePullBackOff",
+     "firstTimestamp": "2025-03-05T11:00:12Z", "lastTimestamp": "2025-03-05T11:04:40Z",
+     "involvedObject": {"kind": "Pod", "namespace": "shop", "name": "web-0", "fieldPath": "spec.containers{app}"},
+     "metadata": {"name": "web-0.17c3", "namespace": "shop", "uid": "ev-backoff-2"}, "source": {"component": "kubelet", "host": "node-4"}}]}
+open('backoff-only.events.json', 'w').write(json.dumps(ev, indent=4) + '\n')

@@ -17,6 +17,8 @@ struct LogrusLine {
   std::string_view time;
   std::string_view level;
   std::string msg, error, host;
+  // Docker Hub's rate-limit headers on `fetch response received` (debug).
+  std::string rl_remaining, rl_limit, rl_source, url, status;
 };
 
 // Skips a Go-quoted value starting at s[i] == '"'; returns the index after it.
@@ -41,6 +43,11 @@ bool parse_logrus_text(std::string_view s, LogrusLine& out) {
     if (key == "msg") target = &out.msg;
     else if (key == "error") target = &out.error;
     else if (key == "host") target = &out.host;
+    else if (key == "response.header.ratelimit-remaining") target = &out.rl_remaining;
+    else if (key == "response.header.ratelimit-limit") target = &out.rl_limit;
+    else if (key == "response.header.docker-ratelimit-source") target = &out.rl_source;
+    else if (key == "url") target = &out.url;
+    else if (key == "response.status") target = &out.status;
     if (v < s.size() && s[v] == '"') {
       size_t end = skip_quoted(s, v);
       if (target) {
@@ -79,6 +86,25 @@ void dispatch(const LogrusLine& l, const LineContext& ctx, std::vector<Event>& o
     set_time(out.back(), l.time, ctx, samples);
     return out.back();
   };
+  if (m == "fetch response received" && !l.rl_remaining.empty()) {
+    // `99;w=21600`: pulls left, and the window in seconds.
+    auto count_window = [](const std::string& v, int32_t& count, int32_t& window) {
+      size_t semi = v.find(';');
+      if (auto n = parse_uint(v.substr(0, semi))) count = static_cast<int32_t>(std::min<int64_t>(*n, 1 << 30));
+      size_t w = v.find("w=");
+      if (w != std::string::npos)
+        if (auto s = parse_uint(v.substr(w + 2))) window = static_cast<int32_t>(std::min<int64_t>(*s, 1 << 30));
+    };
+    Event& e = emit(EventKind::registry_response);
+    count_window(l.rl_remaining, e.ratelimit_remaining, e.ratelimit_window_s);
+    count_window(l.rl_limit, e.ratelimit_limit, e.ratelimit_window_s);
+    e.ratelimit_source = l.rl_source;
+    e.message = l.status;
+    e.host = l.host;
+    std::string_view u = l.url;
+    if (size_t p = u.find("://"); p != std::string_view::npos) e.host = std::string(u.substr(p + 3, u.find('/', p + 3) - p - 3));
+    return;
+  }
   if (m.rfind("PullImage \"", 0) == 0) {
     size_t p = 10;
     std::string image;
@@ -211,11 +237,13 @@ bool interesting_message(std::string_view payload) {
   if (m == std::string_view::npos) return false;
   std::string_view msg = payload.substr(m + 5);
   if (!msg.empty() && msg.front() == '"') msg.remove_prefix(1);
+  if (msg.substr(0, 23) == "fetch response received")
+    return payload.find("ratelimit-remaining") != std::string_view::npos;
   for (std::string_view p : {"PullImage ", "Pulled image ", "stop pulling image ", "cancel pulling image ",
                              "trying next host", "fetch failed", "RunPodSandbox for ", "failed to decode ",
                              "Pulling image: ", "Pulled image: ", "Error pulling image ", "Error preparing image ",
                              "Timed out on waiting up to ", "Handler for POST ", "Not continuing with pull",
-                             "Attempting next endpoint for pull"})
+                             "Attempting next endpoint for pull", "fetch response received"})
     if (msg.substr(0, p.size()) == p) return true;
   return false;
 }
@@ -291,13 +319,17 @@ bool decode_containerd_json(std::string_view payload, const LineContext& ctx, st
     std::string_view key;
     if (field.unescaped_key().get(key)) return false;
     std::string_view value;
-    if (key != "msg" && key != "error" && key != "host" && key != "time" && key != "level") continue;
     if (field.value().get_string().get(value)) continue;
     if (key == "msg") l.msg = value;
     else if (key == "error") l.error = value;
     else if (key == "host") l.host = value;
+    else if (key == "response.header.ratelimit-remaining") l.rl_remaining = value;
+    else if (key == "response.header.ratelimit-limit") l.rl_limit = value;
+    else if (key == "response.header.docker-ratelimit-source") l.rl_source = value;
+    else if (key == "url") l.url = value;
+    else if (key == "response.status") l.status = value;
     else if (key == "time") time_text = value;
-    else level = value;
+    else if (key == "level") level = value;
   }
   if (l.msg.empty() || time_text.empty()) return false;
   l.time = time_text;

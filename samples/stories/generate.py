@@ -63,3 +63,35 @@ ev = {"apiVersion": "v1", "kind": "List", "items": [
      "involvedObject": {"kind": "Pod", "namespace": "shop", "name": "web-0", "fieldPath": "spec.containers{app}"},
      "metadata": {"name": "web-0.17c3", "namespace": "shop", "uid": "ev-backoff-2"}, "source": {"component": "kubelet", "host": "node-4"}}]}
 open('backoff-only.events.json', 'w').write(json.dumps(ev, indent=4) + '\n')
+
+# 4. The seed story: 6 clusters x 6 nodes, each node's job pulls 3 hello-world
+# tags, all leaving through one SNAT address. containerd runs at debug level,
+# so Docker Hub's rate-limit headers are in the log (seeds/003).
+lines = []
+remaining = 100
+t = 0
+for c in range(1, 7):
+    for n in range(1, 7):
+        node = f"c{c}-worker-{n}"
+        for tag in ("linux", "nanoserver-ltsc2022", "nanoserver-1809"):
+            t += 1
+            hh, mm, ss = 8, t // 60, t % 60
+            ts = f"{hh:02d}:{mm:02d}:{ss:02d}"
+            image = f"hello-world:{tag}"
+            url = f"https://registry-1.docker.io/v2/library/hello-world/manifests/{tag}"
+            lines.append(ctd(ts, node, 'info', f'PullImage "{image}"'))
+            remaining -= 1
+            status = "200 OK" if remaining >= 0 else "429 Too Many Requests"
+            lines.append(ctd(ts, node, 'debug', 'fetch response received', frac="200000000", host="registry-1.docker.io",
+                             **{"response.header.docker-ratelimit-source": "58.185.1.1",
+                                "response.header.ratelimit-limit": "100;w=21600",
+                                "response.header.ratelimit-remaining": f"{max(remaining, 0)};w=21600",
+                                "response.status": status, "url": url}))
+            if remaining >= 0:
+                lines.append(ctd(ts, node, 'info', f'PullImage "{image}" returns image reference "sha256:ab"', frac="300000000"))
+            else:
+                err = (f'failed to pull and unpack image "docker.io/library/{image}": failed to copy: httpReadSeeker: failed open: '
+                       f'unexpected status code {url}: 429 Too Many Requests - Server message: toomanyrequests: You have reached '
+                       'your pull rate limit. You may increase the limit by authenticating and upgrading: https://www.docker.com/increase-rate-limit')
+                lines.append(ctd(ts, node, 'error', f'PullImage "{image}" failed', frac="300000000", error=err))
+open('snat-dockerhub.journal.txt', 'w').write('\n'.join(lines) + '\n')

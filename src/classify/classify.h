@@ -17,6 +17,10 @@ namespace pullscan {
 /// Classifies every attempt of r (needs r.events and r.attempts).
 void classify(const RuleSet& rules, RunResult& r);
 
+/// Tallies Docker Hub's rate-limit headers (containerd debug logs) per source
+/// address into r.rate_limits. Called by build_findings.
+void account_rate_limits(RunResult& r);
+
 /// Groups classified failures into r.findings, most severe first.
 void build_findings(const RuleSet& rules, RunResult& r);
 

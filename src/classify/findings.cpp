@@ -40,7 +40,40 @@ std::string scope_sentence(const Finding& f, size_t nodes_in_run) {
 
 }  // namespace
 
+void account_rate_limits(RunResult& r) {
+  std::map<std::string, RateLimitAccount> by_source;
+  std::map<std::string, std::set<std::string>> nodes;
+  std::vector<const Event*> responses;
+  for (const Event& e : r.events)
+    if (e.kind == EventKind::registry_response && e.ratelimit_remaining >= 0) responses.push_back(&e);
+  std::stable_sort(responses.begin(), responses.end(),
+                   [](const Event* a, const Event* b) { return a->time_ns < b->time_ns; });
+  for (const Event* e : responses) {
+    RateLimitAccount& a = by_source[e->ratelimit_source];
+    a.source = e->ratelimit_source;
+    if (!a.responses) {
+      a.first_remaining = e->ratelimit_remaining;
+      a.first_ns = e->time_ns;
+      a.min_remaining = e->ratelimit_remaining;
+    }
+    ++a.responses;
+    if (e->message.rfind("429", 0) == 0) ++a.too_many;
+    a.last_remaining = e->ratelimit_remaining;
+    a.min_remaining = std::min(a.min_remaining, e->ratelimit_remaining);
+    if (e->ratelimit_limit >= 0) a.limit = e->ratelimit_limit;
+    if (e->ratelimit_window_s >= 0) a.window_s = e->ratelimit_window_s;
+    if (e->time_ns) a.last_ns = e->time_ns;
+    if (!e->node.empty()) nodes[a.source].insert(e->node);
+  }
+  r.rate_limits.clear();
+  for (auto& [source, a] : by_source) {
+    a.nodes = sorted(nodes[source]);
+    r.rate_limits.push_back(std::move(a));
+  }
+}
+
 void build_findings(const RuleSet& rules, RunResult& r) {
+  account_rate_limits(r);
   r.findings.clear();
   std::set<std::string> all_nodes;
   for (const PullAttempt& a : r.attempts)
@@ -95,6 +128,14 @@ void build_findings(const RuleSet& rules, RunResult& r) {
     f.fix = adv.fix;
     f.evidence = ra.evidence;
     f.notes = ra.notes;
+    // Hub's headers say who is charged: the SNAT story in one sentence.
+    if (f.class_id == "rate_limited")
+      for (const RateLimitAccount& a : r.rate_limits)
+        if (!a.source.empty() && a.nodes.size() > 1)
+          f.notes.push_back(fmt::format("Docker Hub charged {} pulls to {}, one address shared by {} nodes: the "
+                                        "anonymous quota ({} per {}) is spent by all of them together.",
+                                        a.responses, a.source, a.nodes.size(), a.limit,
+                                        a.window_s > 0 ? std::to_string(a.window_s / 3600) + "h" : "window"));
     f.scope = scope_sentence(f, all_nodes.size());
     // Recovery: each failing (image, node) pair pulled fine later.
     f.recovered = true;

@@ -173,7 +173,7 @@ const std::vector<std::string>& pull_literals() {
   // (null, >= 4 KiB without -a) or sent as bytes, so they can be reported.
   static const std::vector<std::string> literals = {"mage",       "next host",        "fetch failed",
                                                     "from daemon", "hosts.toml",       "\"MESSAGE\":null",
-                                                    "\"MESSAGE\":["};
+                                                    "\"MESSAGE\":[",   "ratelimit-remaining"};
   return literals;
 }
 

@@ -14,6 +14,7 @@ std::string_view to_string(EventKind k) {
     case EventKind::pull_stats: return "pull_stats";
     case EventKind::pull_stalled: return "pull_stalled";
     case EventKind::config_error: return "config_error";
+    case EventKind::registry_response: return "registry_response";
   }
   return "?";
 }

@@ -29,6 +29,7 @@ enum class EventKind : uint8_t {
   pull_stats,      // `stop pulling image ... bytes read`, `Pulled image ... size ... in`: volume, timing
   pull_stalled,    // `cancel pulling image ... because of no progress in`
   config_error,    // `failed to decode hosts.toml`: containerd ignored a mirror config
+  registry_response,  // containerd debug `fetch response received` carrying Docker Hub rate-limit headers
 };
 /// Serialised name of an EventKind.
 std::string_view to_string(EventKind k);
@@ -66,6 +67,10 @@ struct Event {
   int32_t count = 1;            // repeats this one line stands for (event count, "x4 over")
   uint8_t channel = 0;          // which line of a source: kubelet PullImage (0), sync error (1), start failed (2)
   std::string age;              // a relative age as a kubectl table printed it ("90s", "16m"), kept as is
+  int32_t ratelimit_remaining = -1;  // registry_response: ratelimit-remaining (pulls left in the window)
+  int32_t ratelimit_limit = -1;      // ratelimit-limit
+  int32_t ratelimit_window_s = -1;   // the `w=` of those headers, seconds
+  std::string ratelimit_source;      // docker-ratelimit-source: the address Docker Hub charges
   SourceLoc where;
   std::string line;             // the raw line (redacted, capped) shown as evidence
 };
@@ -118,6 +123,18 @@ struct Finding {
   double peak_per_minute = 0;        // most failed attempts in any one minute
 };
 
+/// Docker Hub's own count of one source address, from the rate-limit headers
+/// containerd's debug log prints: how fast a shared (SNAT) address drains.
+struct RateLimitAccount {
+  std::string source;                // docker-ratelimit-source ("" when not sent)
+  std::vector<std::string> nodes;    // nodes whose pulls were charged to it
+  int64_t responses = 0;             // registry responses that carried the headers
+  int64_t too_many = 0;              // of them, 429 answers
+  int32_t limit = -1, window_s = -1; // ratelimit-limit and its window
+  int32_t first_remaining = -1, last_remaining = -1, min_remaining = -1;
+  int64_t first_ns = 0, last_ns = 0;
+};
+
 /// What was read from one input, for the report's inputs section.
 struct InputInfo {
   std::string path;         // as given ("-" for stdin)
@@ -135,6 +152,7 @@ struct RunResult {
   std::vector<Event> events;
   std::vector<PullAttempt> attempts;
   std::vector<Finding> findings;
+  std::vector<RateLimitAccount> rate_limits;
 };
 
 /// Set bit for a Source in PullAttempt::sources.

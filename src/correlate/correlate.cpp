@@ -220,7 +220,8 @@ void Correlator::add(uint32_t index) {
       break;
     }
     case EventKind::config_error:
-      break;  // node-wide, not part of one attempt
+    case EventKind::registry_response:
+      break;  // node-wide facts, not part of one attempt
   }
 }
 

@@ -179,6 +179,23 @@ void write_json_report(const RunResult& r, std::ostream& os) {
     w.close('}');
   }
   w.close(']');
+  w.key("rate_limits");
+  w.open('[');
+  for (const RateLimitAccount& a : r.rate_limits) {
+    w.open('{');
+    w.key("source"); w.value_str(a.source);
+    w.key("nodes"); w.str_list(a.nodes);
+    w.key("responses"); w.value_int(a.responses);
+    w.key("too_many_requests"); w.value_int(a.too_many);
+    w.key("limit"); w.opt_int(a.limit, a.limit >= 0);
+    w.key("window_s"); w.opt_int(a.window_s, a.window_s >= 0);
+    w.key("remaining_first"); w.opt_int(a.first_remaining, a.first_remaining >= 0);
+    w.key("remaining_min"); w.opt_int(a.min_remaining, a.min_remaining >= 0);
+    w.key("first_seen"); w.time(a.first_ns);
+    w.key("last_seen"); w.time(a.last_ns);
+    w.close('}');
+  }
+  w.close(']');
   w.key("findings");
   w.open('[');
   for (size_t i = 0; i < r.findings.size(); ++i) {

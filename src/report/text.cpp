@@ -207,6 +207,32 @@ void write_text_report(const RunResult& r, const RuleSet& rules, const TextOptio
     for (size_t k = 0; k < f.fix.size(); ++k)
       field(out, k == 0 ? "fix" : "", fmt::format("{}. {}", k + 1, f.fix[k]), width);
   }
+  // Docker Hub's own count, when debug logs printed its rate-limit headers.
+  if (!r.rate_limits.empty()) {
+    out << "\n── Docker Hub rate limit (from its response headers)\n";
+    for (const RateLimitAccount& a : r.rate_limits) {
+      std::string who = a.source.empty() ? "pulls (no docker-ratelimit-source header: authenticated)"
+                                          : "source address " + a.source;
+      std::string text = fmt::format("{}: {} counted by Docker Hub from {}", who,
+                                     plural(a.responses, "manifest response", "manifest responses"),
+                                     plural(static_cast<int64_t>(a.nodes.size()), "node", "nodes"));
+      if (a.first_ns) text += fmt::format(" in {}", format_span(a.last_ns - a.first_ns));
+      if (a.limit >= 0)
+        text += fmt::format("; remaining went from {} to {} of {} per {}", a.first_remaining, a.min_remaining, a.limit,
+                            a.window_s > 0 ? format_span(int64_t(a.window_s) * 1000000000LL) : "window");
+      if (a.too_many) text += fmt::format("; {} answered 429", a.too_many);
+      if (a.nodes.size() > 1 && !a.source.empty())
+        text += fmt::format(". {} nodes leave through this one address (SNAT/NAT gateway) and share its anonymous "
+                            "quota",
+                            a.nodes.size());
+      if (a.window_s > 0 && a.first_ns)
+        text += fmt::format(". Pulls counted from {} are freed as the {} window rolls, the first ones at about {} UTC",
+                            format_iso_ms(a.first_ns).substr(11, 8), format_span(int64_t(a.window_s) * 1000000000LL),
+                            format_iso_ms(a.first_ns + int64_t(a.window_s) * 1000000000LL).substr(0, 19));
+      field(out, "", text + ".", width);
+      if (!a.nodes.empty()) field(out, "nodes", list_summary(a.nodes, 12), width);
+    }
+  }
   // Problems that went away: the image pulled fine later on the same node.
   bool any_recovered = false;
   for (const Finding& f : r.findings) any_recovered |= f.recovered;

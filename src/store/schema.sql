@@ -93,8 +93,23 @@ CREATE TABLE events (
   duration_ms INTEGER,              -- duration, for pull_stats / pull_succeeded / pull_stalled
   count       INTEGER NOT NULL,     -- repeats the line stands for (event count, "(x4 over 2m)")
   age         TEXT,                 -- relative age as a kubectl table printed it, if any
+  ratelimit_remaining INTEGER,      -- registry_response: Docker Hub's ratelimit-remaining
+  ratelimit_source    TEXT,         -- registry_response: docker-ratelimit-source
   attempt_id  INTEGER REFERENCES attempts(id),  -- the attempt it belongs to
   text        TEXT NOT NULL         -- the raw line (secrets masked, cut at 4 KiB)
+) STRICT;
+
+CREATE TABLE rate_limits (
+  source            TEXT NOT NULL,     -- docker-ratelimit-source: the address Docker Hub charges ('' if not sent)
+  nodes             TEXT NOT NULL,     -- JSON array of nodes whose pulls were charged to it
+  responses         INTEGER NOT NULL,  -- registry responses that carried the rate-limit headers
+  too_many_requests INTEGER NOT NULL,  -- of them, 429 answers
+  "limit"           INTEGER,           -- ratelimit-limit (pulls per window)
+  window_s          INTEGER,           -- the window, in seconds (w=)
+  remaining_first   INTEGER,           -- ratelimit-remaining on the first response
+  remaining_min     INTEGER,           -- the lowest ratelimit-remaining seen
+  first_seen        TEXT,              -- ISO 8601 UTC of the first response
+  last_seen         TEXT               -- ISO 8601 UTC of the last response
 ) STRICT;
 
 CREATE INDEX events_attempt ON events(attempt_id);

@@ -134,8 +134,9 @@ bool write_store(const std::string& path, const RunResult& r, const std::vector<
   Stmt fi = prepare(db.get(), "INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
   Stmt at = prepare(db.get(), "INSERT INTO attempts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
   Stmt tr = prepare(db.get(), "INSERT INTO tries VALUES (?,?,?,?)", error);
-  Stmt ev = prepare(db.get(), "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
-  if (!meta || !in || !fi || !at || !tr || !ev) return false;
+  Stmt ev = prepare(db.get(), "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
+  Stmt rl = prepare(db.get(), "INSERT INTO rate_limits VALUES (?,?,?,?,?,?,?,?,?,?)", error);
+  if (!meta || !in || !fi || !at || !tr || !ev || !rl) return false;
   bool ok = Binder(meta.get()).text("schema").text("pullscan.db/v1").step() &&
             Binder(meta.get()).text("generator").text("pullscan").step();
   for (size_t i = 0; ok && i < r.inputs.size(); ++i) {
@@ -180,8 +181,18 @@ bool write_store(const std::string& path, const RunResult& r, const std::vector<
     b.text(std::string(to_string(e.source))).text(e.node).text(e.ns).text(e.pod).text(e.container).text(e.image);
     b.text(e.reason).text(e.message).text(e.host).opt_integer(e.bytes, e.bytes >= 0);
     b.opt_integer(e.duration_ms, e.duration_ms >= 0).integer(e.count).opt_text(e.age);
+    b.opt_integer(e.ratelimit_remaining, e.ratelimit_remaining >= 0).opt_text(e.ratelimit_source);
     int64_t att = i < attempt_of.size() ? attempt_of[i] : -1;
     b.opt_integer(att + 1, att >= 0).text(e.line);
+    ok = b.step();
+  }
+  for (size_t i = 0; ok && i < r.rate_limits.size(); ++i) {
+    const RateLimitAccount& a = r.rate_limits[i];
+    Binder b(rl.get());
+    b.text(a.source).text(json_list(a.nodes)).integer(a.responses).integer(a.too_many);
+    b.opt_integer(a.limit, a.limit >= 0).opt_integer(a.window_s, a.window_s >= 0);
+    b.opt_integer(a.first_remaining, a.first_remaining >= 0).opt_integer(a.min_remaining, a.min_remaining >= 0);
+    b.time(a.first_ns).time(a.last_ns);
     ok = b.step();
   }
   if (!ok) {
@@ -189,7 +200,7 @@ bool write_store(const std::string& path, const RunResult& r, const std::vector<
     return false;
   }
   if (!exec(db.get(), indexes.c_str(), error) || !exec(db.get(), "COMMIT", error)) return false;
-  meta.reset(); in.reset(); fi.reset(); at.reset(); tr.reset(); ev.reset();
+  meta.reset(); in.reset(); fi.reset(); at.reset(); tr.reset(); ev.reset(); rl.reset();
   db.reset();
   fs::rename(tmp, final_path, ec);
   if (ec) {

@@ -117,3 +117,33 @@ TEST_CASE("per-host tries attach to their attempt", "[correlate]") {
   CHECK(r.attempts[0].tries[0].host == "mirror.local");
   CHECK(r.attempts[0].outcome == Outcome::succeeded);
 }
+
+TEST_CASE("the SNAT story: 6 clusters x 6 nodes x 3 images behind one address", "[correlate][ratelimit]") {
+  // seeds/003: Docker Hub counts by source IP; 108 pulls through one SNAT
+  // gateway exhaust the anonymous 100 and the last 8 get 429.
+  RunResult r = analyse_text(pullscan::test::read_file(pullscan::test::source_path("samples/stories/snat-dockerhub.journal.txt")));
+  CHECK(r.attempts.size() == 108);
+  int failed = 0;
+  for (const PullAttempt& a : r.attempts) failed += a.outcome == Outcome::failed;
+  CHECK(failed == 8);
+  REQUIRE(r.rate_limits.size() == 1);
+  const RateLimitAccount& a = r.rate_limits[0];
+  CHECK(a.source == "58.185.1.1");
+  CHECK(a.nodes.size() == 36);
+  CHECK(a.responses == 108);
+  CHECK(a.too_many == 8);
+  CHECK(a.limit == 100);
+  CHECK(a.window_s == 21600);
+  CHECK(a.min_remaining == 0);
+  REQUIRE(r.findings.size() == 1);
+  CHECK(r.findings[0].class_id == "rate_limited");
+  REQUIRE(!r.findings[0].notes.empty());
+  CHECK(r.findings[0].notes[0].find("shared by 36 nodes") != std::string::npos);
+}
+
+TEST_CASE("a rate limit that goes away is reported as recovered", "[correlate][recovery]") {
+  RunResult r = analyse_text(pullscan::test::read_file(pullscan::test::source_path("samples/stories/recovered-rate-limit.journal.txt")));
+  REQUIRE(r.findings.size() == 1);
+  CHECK(r.findings[0].recovered);
+  CHECK(r.findings[0].recovered_after_ns / 1000000000 == 465);  // 09:00:00.1 -> 09:07:45.4
+}

@@ -6,7 +6,12 @@
 // MESSAGE goes through the same program decoders as a short-mode line.
 // YAML is converted to JSON text first, so one decoder serves both.
 #include <simdjson.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cerrno>
 
 #include "core/image_ref.h"
 #include "core/text.h"
@@ -255,6 +260,74 @@ bool has_flow_collection(std::string_view yaml) {
   return false;
 }
 
+// yaml-cpp 0.7 can loop forever or exhaust memory on some malformed input
+// (fuzz_documents found both). It runs in a child process with a time limit,
+// and hands back one JSON document per line; a child that does not finish
+// costs a diagnostic, never the run.
+bool yaml_to_json_isolated(std::string_view yaml, std::string& json_docs, std::string& error) {
+  int fds[2];
+  if (pipe(fds) != 0) {
+    error = "cannot start the YAML reader";
+    return false;
+  }
+  pid_t pid = fork();
+  if (pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    error = "cannot start the YAML reader";
+    return false;
+  }
+  if (pid == 0) {
+    close(fds[0]);
+    // kubectl's YAML parses at well over 1 MiB/s; allow that plus slack.
+    alarm(static_cast<unsigned>(std::min<size_t>(60, 2 + yaml.size() / (1u << 20))));
+    std::string out;
+    int code = 0;
+    try {
+      for (const YAML::Node& d : YAML::LoadAll(std::string(yaml))) {
+        yaml_to_json(d, out, 0);
+        out.push_back('\n');
+        if (out.size() > kYamlJsonBudget) {
+          out = "YAML expands to more than 64 MiB (aliases?)";
+          code = 3;
+          break;
+        }
+      }
+    } catch (const YAML::Exception& e) {
+      out = "YAML: " + e.msg + (e.mark.line >= 0 ? " at line " + std::to_string(e.mark.line + 1) : "");
+      code = 2;
+    } catch (...) {
+      out = "YAML: cannot be read";
+      code = 2;
+    }
+    for (size_t off = 0; off < out.size();) {
+      ssize_t w = write(fds[1], out.data() + off, out.size() - off);
+      if (w <= 0) break;
+      off += static_cast<size_t>(w);
+    }
+    _exit(code);
+  }
+  close(fds[1]);
+  std::string got;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = read(fds[0], buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    if (got.size() < kYamlJsonBudget + 1024) got.append(buf, static_cast<size_t>(n));
+  }
+  close(fds[0]);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+    json_docs = std::move(got);
+    return true;
+  }
+  error = WIFEXITED(status) ? got : "the YAML reader gave up (it took too long or failed); not read";
+  return false;
+}
+
 }  // namespace
 
 bool decode_json_document(std::string_view json, const LineContext& ctx, std::vector<Event>& out,
@@ -289,21 +362,14 @@ bool decode_yaml_documents(std::string_view yaml, const LineContext& ctx, std::v
     error = "flow-style YAML ({...} or [...] values) is not kubectl's output; not read";
     return false;
   }
-  std::vector<YAML::Node> docs;
-  try {
-    docs = YAML::LoadAll(std::string(yaml));
-  } catch (const YAML::Exception& e) {
-    error = "YAML: " + e.msg + (e.mark.line >= 0 ? " at line " + std::to_string(e.mark.line + 1) : "");
-    return false;
-  }
-  for (const YAML::Node& d : docs) {
-    std::string json;
-    yaml_to_json(d, json, 0);
-    if (json.size() > kYamlJsonBudget) {
-      error = "YAML expands to more than 64 MiB (aliases?); not read";
-      return false;
-    }
-    decode_json_document(json, ctx, out, entries, state);
+  std::string json_docs;
+  if (!yaml_to_json_isolated(yaml, json_docs, error)) return false;
+  size_t pos = 0;
+  while (pos < json_docs.size()) {
+    size_t nl = json_docs.find('\n', pos);
+    std::string_view doc = std::string_view(json_docs).substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
+    pos = nl == std::string::npos ? json_docs.size() : nl + 1;
+    if (!doc.empty()) decode_json_document(doc, ctx, out, entries, state);
   }
   return true;
 }

@@ -38,6 +38,8 @@ fuzz_one() {
   local min=$BUILD/min-$t
   rm -rf "$min" && mkdir -p "$min"
   "$BUILD/tests/fuzz/$t" -merge=1 -max_len=4096 "$min" "$corpus" "$work" >>"$BUILD/$t.log" 2>&1 || true
+  # Inputs that once crashed stay, whatever the merge keeps.
+  cp "$corpus"/regression-* "$min"/ 2>/dev/null || true
   rm -rf "$corpus" && mv "$min" "$corpus"
   echo "$t: $(grep -E 'stat::number_of_executed_units' "$BUILD/$t.log" | tail -1 | awk '{print $2}') runs," \
        "$(ls "$corpus" | wc -l) corpus files, $(grep -cE '^SUMMARY: ' "$BUILD/$t.log" || true) sanitizer/crash reports"

@@ -54,8 +54,10 @@ struct InputClock {
 };
 
 /// Reads every line of `reader`, appending the pull events to `out`. Never throws.
+/// `after_block`, if given, runs after each block of lines (follow mode).
 void scan_input(BlockReader& reader, uint32_t input_index, const ScanOptions& opt, Diagnostics& diag,
-                InputInfo& info, std::vector<Event>& out, InputClock& clock);
+                InputInfo& info, std::vector<Event>& out, InputClock& clock,
+                const std::function<void()>& after_block = {});
 
 /// Opens and scans one input path: large plain files in parallel byte ranges
 /// (the result is the same whatever the thread count), everything else

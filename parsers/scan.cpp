@@ -555,7 +555,8 @@ void scan_block(std::string_view text, uint64_t first_line, const LiteralPrefilt
 }  // namespace
 
 void scan_input(BlockReader& reader, uint32_t input_index, const ScanOptions& opt, Diagnostics& diag,
-                InputInfo& info, std::vector<Event>& out, InputClock& clock) {
+                InputInfo& info, std::vector<Event>& out, InputClock& clock,
+                const std::function<void()>& after_block) {
   static const LiteralPrefilter pre(pull_literals());
   InputScanner scanner(input_index, opt, out, clock);
   clock.mtime_ns = reader.mtime_ns();
@@ -585,6 +586,7 @@ void scan_input(BlockReader& reader, uint32_t input_index, const ScanOptions& op
     }
     scan_block(block.text, block.first_line, pre, scanner);
     info.lines = block.first_line + block.lines - 1;
+    if (after_block) after_block();
   }
   scanner.finish();
   report_documents(scanner, info, diag);

@@ -41,5 +41,19 @@ check "rules check accepts rules/"      $PULLSCAN rules check rules
 check "explain a pasted error"          bash -c "$PULLSCAN explain 'Error response from daemon: toomanyrequests: You have reached your pull rate limit' | grep -q rate_limited"
 check "explain from stdin"              bash -c "echo 'dial tcp: lookup reg.example on 10.0.0.2:53: no such host' | $PULLSCAN explain | grep -q dns_failure"
 
+follow_test() {
+  mkfifo "$TMP/feed"
+  { cat $S/dns-nxdomain.short.txt; sleep 20; } > "$TMP/feed" &
+  local feeder=$!
+  $PULLSCAN --follow --db "$TMP/follow.db" < "$TMP/feed" > "$TMP/follow.out" 2>&1 &
+  local p=$!
+  for _ in $(seq 100); do grep -q 'failed: dns_failure' "$TMP/follow.out" && break; sleep 0.1; done
+  kill -INT $p; wait $p; local rc=$?
+  kill $feeder 2>/dev/null; wait $feeder 2>/dev/null
+  grep -q 'failed: dns_failure' "$TMP/follow.out" && grep -q '── Inputs' "$TMP/follow.out" && [ $rc -eq 1 ] &&
+    [ "$(sqlite3 "$TMP/follow.db" 'select count(*) from attempts')" = 1 ]
+}
+check "--follow: a line as it happens, the report on Ctrl-C" follow_test
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -30,6 +30,9 @@ int main(int argc, char** argv) {
   app.add_option("--tz", tz, "Zone of timestamps that have none, as UTC or +hh:mm");
   app.add_option("--width", opt.width, "Wrap the text report at this column")->default_val(100);
   app.add_option("--threads", opt.scan.threads, "Threads per large input file (default: one per core)");
+  app.add_flag("--follow", opt.follow,
+               "Follow a live stream (journalctl -f ... | pullscan --follow): a line per failed pull and per new or "
+               "growing finding as they happen, the full report at the end of input or on Ctrl-C");
 
   CLI::App* sql = app.add_subcommand("sql", "Query the last scan's database (read-only)");
   sql->add_option("query", opt.sql, "SQL, e.g. \"SELECT class, count(*) FROM attempts GROUP BY 1\"")->required();

@@ -26,6 +26,7 @@ struct Options {
   std::string text;                 // `pullscan explain TEXT` ("" = stdin)
   std::string check_dir;            // `pullscan rules check DIR`
   bool explain = false;             // --explain: show the rules that matched
+  bool follow = false;              // --follow: report failures as they arrive (journalctl -f)
   size_t width = 100;
   bool stdin_is_terminal = false;   // set by main; stdin is never read from a terminal by default
   ScanOptions scan;

@@ -3,7 +3,10 @@
 // diagnostics and the run goes on with the rest.
 #include "cli/run.h"
 
+#include <csignal>
 #include <chrono>
+#include <map>
+#include <set>
 #include <iterator>
 #include <sstream>
 
@@ -11,6 +14,7 @@
 
 #include "classify/classify.h"
 #include "core/diag.h"
+#include "core/text.h"
 #include "core/timeutil.h"
 #include "correlate/correlate.h"
 #include "input/line_source.h"
@@ -138,6 +142,78 @@ int run_scan(const Options& opt, const RuleSet& rules, std::ostream& out, std::o
   return readable == 0 ? exit_error : code;
 }
 
+volatile int g_stop = 0;
+extern "C" void on_stop_signal(int) { g_stop = 1; }
+
+// journalctl -f | pullscan --follow: after each block of new lines the pulls
+// so far are analysed again (only pull events are kept, so this stays small)
+// and what is new is printed at once; the full report and the database come
+// at the end of input or on Ctrl-C.
+int run_follow(const Options& opt, const RuleSet& rules, std::ostream& out, std::ostream& err) {
+  if (opt.paths.size() > 1) {
+    err << "pullscan: --follow reads one input (a pipe or a growing file)\n";
+    return exit_error;
+  }
+  std::string path = opt.paths.empty() ? "-" : opt.paths.front();
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;  // no SA_RESTART: a blocked read returns, and the loop sees the flag
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  ScanOptions scan = with_rules(opt.scan, rules);
+  scan.read.follow = true;
+  scan.read.stop = &g_stop;
+  Diagnostics diag(err);
+  std::string error;
+  std::unique_ptr<BlockReader> reader = open_input(path, scan.read, error);
+  if (!reader) {
+    diag.input_unreadable(path, error);
+    return exit_error;
+  }
+  RunResult r;
+  InputInfo info;
+  info.path = path;
+  std::vector<InputClock> clocks(1);
+  std::set<std::string> told;
+  std::map<std::string, int64_t> told_findings;
+  const int year = current_year();
+  auto tell = [&] {
+    r.inputs = {info};
+    analyse(scan, rules, clocks, r, year);
+    for (const PullAttempt& a : r.attempts) {
+      if (a.outcome != Outcome::failed && a.outcome != Outcome::backoff) continue;
+      std::string key = fmt::format("{}|{}|{}|{}|{}", a.node, a.image, a.ns, a.pod, a.first_ns);
+      if (!told.insert(key).second) continue;
+      out << fmt::format("{} {} {}{} {}: {} [{}] {}\n", a.first_ns ? format_iso_ms(a.first_ns) : "-",
+                         a.node.empty() ? "-" : a.node, a.pod.empty() ? "" : a.ns + "/" + a.pod + " ",
+                         a.image.empty() ? "-" : a.image, a.outcome == Outcome::backoff ? "in back-off" : "failed",
+                         a.class_id, a.rule_id, ellipsize(a.error, 160));
+    }
+    for (const Finding& f : r.findings) {
+      std::string key = f.class_id + "|" + f.registry;
+      int64_t& seen = told_findings[key];
+      if (f.attempts <= seen) continue;
+      out << fmt::format("finding {} [{}] {}: {} on {}\n", seen ? "grew:" : "new:", f.class_id,
+                         f.registry.empty() ? "-" : f.registry, f.attempts == 1 ? "1 attempt" : std::to_string(f.attempts) + " attempts",
+                         f.nodes.empty() ? "-" : join(f.nodes, ", "));
+      seen = f.attempts;
+    }
+    out.flush();
+  };
+  scan_input(*reader, 0, scan, diag, info, r.events, clocks[0], tell);
+  diag.flush_summary();
+  r.inputs = {info};
+  std::vector<int64_t> attempt_of = analyse(scan, rules, clocks, r, year);
+  out << "\n";
+  if (!opt.no_db) {
+    std::string db = opt.db.empty() ? default_db_path() : opt.db;
+    if (!write_store(db, r, attempt_of, error)) {
+      err << "pullscan: " << db << ": cannot write the database: " << error << '\n';
+      return exit_error;
+    }
+  }
+  return report_and_exit(opt, rules, r, out);
+}
+
 int run_explain(const Options& opt, const RuleSet& rules, std::istream& in, std::ostream& out, std::ostream& err) {
   std::string text = opt.text;
   if (text.empty()) text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
@@ -213,6 +289,7 @@ int run(const Options& opt, std::istream& in, std::ostream& out, std::ostream& e
       return exit_ok;
     }
     if (opt.command == Command::explain) return run_explain(opt, rules, in, out, err);
+    if (opt.follow) return run_follow(opt, rules, out, err);
     return run_scan(opt, rules, out, err);
   } catch (const Fatal& f) {
     err << "pullscan: " << f.what() << '\n';

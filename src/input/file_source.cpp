@@ -48,6 +48,28 @@ class GzSource : public ByteSource {
   gzFile file_;
 };
 
+// Follow mode: whatever one read() returns, at once; an interrupted read
+// ends the input when the stop flag is set (Ctrl-C).
+class FollowSource : public ByteSource {
+ public:
+  FollowSource(int fd, const volatile int* stop) : fd_(fd), stop_(stop) {}
+  ~FollowSource() override { ::close(fd_); }
+  long read(char* dst, size_t n, std::string& error) override {
+    for (;;) {
+      if (stop_ && *stop_) return 0;
+      ssize_t got = ::read(fd_, dst, n);
+      if (got >= 0) return static_cast<long>(got);
+      if (errno == EINTR) continue;
+      error = std::strerror(errno);
+      return -1;
+    }
+  }
+
+ private:
+  int fd_;
+  const volatile int* stop_;
+};
+
 class RangeSource : public ByteSource {
  public:
   RangeSource(int fd, uint64_t begin, uint64_t end) : fd_(fd), pos_(begin), end_(end) {}
@@ -102,7 +124,7 @@ class LineBlockReader : public BlockReader {
       }
       const char* last = len_ ? static_cast<const char*>(memrchr(buf_.data(), '\n', len_)) : nullptr;
       // Batch: hand out whole lines once a block's worth is buffered, or at the end.
-      if (last && (len_ >= opt_.block_bytes || eof_))
+      if (last && (len_ >= opt_.block_bytes || eof_ || opt_.follow))
         return hand_out(block, static_cast<size_t>(last - buf_.data()) + 1, false);
       if (eof_) return len_ > 0 ? hand_out(block, len_, false) : false;
       if (!last && len_ >= opt_.max_line_bytes) {
@@ -178,6 +200,7 @@ std::unique_ptr<BlockReader> open_input(const std::string& path, const ReadOptio
     if (S_ISREG(st.st_mode) && path != "-")
       mtime = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
   }
+  if (opt.follow) return std::make_unique<LineBlockReader>(std::make_unique<FollowSource>(fd, opt.stop), opt, mtime);
   gzFile f = gzdopen(fd, "rb");
   if (!f) {
     ::close(fd);

@@ -38,6 +38,8 @@ class BlockReader {
 struct ReadOptions {
   size_t block_bytes = 1 << 20;     // read size
   size_t max_line_bytes = 1 << 20;  // longer lines are cut
+  bool follow = false;              // hand out lines as they arrive (journalctl -f); plain reads, no gzip
+  const volatile int* stop = nullptr;  // with follow: set (by a signal handler) to end the input
 };
 
 /// A plain (not compressed) regular file's size, or nullopt for stdin, pipes,

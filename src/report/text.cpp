@@ -278,7 +278,10 @@ void write_text_report(const RunResult& r, const RuleSet& rules, const TextOptio
     }
   if (!timed.empty()) {
     out << "\n── Pull times\n";
-    for (auto& [image, ms] : durations) {
+    for (auto& entry : durations) {
+      // Not a structured binding: a lambda captures it (clang 14 cannot).
+      const std::string& image = entry.first;
+      std::vector<int64_t>& ms = entry.second;
       std::sort(ms.begin(), ms.end());
       auto pct = [&](double p) { return ms[std::min(ms.size() - 1, static_cast<size_t>(p * (ms.size() - 1) + 0.5))]; };
       field(out, "", fmt::format("{}: {} ({} p50, {} p95, {} max)", image, plural(static_cast<int64_t>(ms.size()), "pull", "pulls"),

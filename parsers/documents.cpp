@@ -6,6 +6,7 @@
 // MESSAGE goes through the same program decoders as a short-mode line.
 // YAML is converted to JSON text first, so one decoder serves both.
 #include <simdjson.h>
+#include <csignal>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <yaml-cpp/yaml.h>
@@ -279,6 +280,8 @@ bool yaml_to_json_isolated(std::string_view yaml, std::string& json_docs, std::s
   }
   if (pid == 0) {
     close(fds[0]);
+    // The alarm must kill: a host program (libFuzzer) may have its own SIGALRM handler.
+    signal(SIGALRM, SIG_DFL);
     // kubectl's YAML parses at well over 1 MiB/s; allow that plus slack.
     alarm(static_cast<unsigned>(std::min<size_t>(60, 2 + yaml.size() / (1u << 20))));
     std::string out;

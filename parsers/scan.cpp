@@ -601,18 +601,20 @@ void scan_input(BlockReader& reader, uint32_t input_index, const ScanOptions& op
 bool scan_path(const std::string& path, uint32_t input_index, const ScanOptions& opt, Diagnostics& diag,
                InputInfo& info, std::vector<Event>& out, InputClock& clock) {
   std::string error;
-  std::optional<uint64_t> size = plain_file_size(path);
-  unsigned threads = opt.threads ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
-  threads = std::min(threads, 16u);
-  if (!size || *size < opt.parallel_min_bytes || threads < 2) {
-    std::unique_ptr<BlockReader> reader = open_input(path, opt.read, error);
+  // One reader, one thread: stdin, gzip, small files, and documents.
+  auto scan_whole = [&](const ScanOptions& o) {
+    std::unique_ptr<BlockReader> reader = open_input(path, o.read, error);
     if (!reader) {
       diag.input_unreadable(path, error);
       return false;
     }
-    scan_input(*reader, input_index, opt, diag, info, out, clock);
+    scan_input(*reader, input_index, o, diag, info, out, clock);
     return true;
-  }
+  };
+  std::optional<uint64_t> size = plain_file_size(path);
+  unsigned threads = opt.threads ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
+  threads = std::min(threads, 16u);
+  if (!size || *size < opt.parallel_min_bytes || threads < 2) return scan_whole(opt);
   // Ranges that start at line starts; each thread scans one with its own
   // scanner, then the results are stitched back in file order.
   std::vector<uint64_t> bounds{0};
@@ -632,15 +634,8 @@ bool scan_path(const std::string& path, uint32_t input_index, const ScanOptions&
       if (ropt.format == "auto") ropt.format = sniff_format(h);
       // Documents span lines: a range boundary could cut one. Read them whole.
       if (ropt.format == "journal-json-pretty" || ropt.format == "k8s-json" || ropt.format == "k8s-yaml" ||
-          ropt.format == "journal-export" || ropt.format == "journal-verbose") {
-        std::unique_ptr<BlockReader> reader = open_input(path, opt.read, error);
-        if (!reader) {
-          diag.input_unreadable(path, error);
-          return false;
-        }
-        scan_input(*reader, input_index, ropt, diag, info, out, clock);
-        return true;
-      }
+          ropt.format == "journal-export" || ropt.format == "journal-verbose")
+        return scan_whole(ropt);
       size_t p = h.find("Running on machine: ");
       if (p != std::string_view::npos && p < 4096) {
         size_t e = h.find('\n', p);

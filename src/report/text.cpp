@@ -213,8 +213,8 @@ void write_text_report(const RunResult& r, const RuleSet& rules, const TextOptio
     for (const RateLimitAccount& a : r.rate_limits) {
       std::string who = a.source.empty() ? "pulls (no docker-ratelimit-source header: authenticated)"
                                           : "source address " + a.source;
-      std::string text = fmt::format("{}: {} counted by Docker Hub from {}", who,
-                                     plural(a.responses, "manifest response", "manifest responses"),
+      std::string text = fmt::format("{}: {} with Docker Hub's rate-limit headers, from {}", who,
+                                     plural(a.responses, "registry response", "registry responses"),
                                      plural(static_cast<int64_t>(a.nodes.size()), "node", "nodes"));
       if (a.first_ns) text += fmt::format(" in {}", format_span(a.last_ns - a.first_ns));
       if (a.limit >= 0)

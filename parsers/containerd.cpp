@@ -237,14 +237,15 @@ bool interesting_message(std::string_view payload) {
   if (m == std::string_view::npos) return false;
   std::string_view msg = payload.substr(m + 5);
   if (!msg.empty() && msg.front() == '"') msg.remove_prefix(1);
-  if (msg.substr(0, 23) == "fetch response received")
+  if (starts_with_lit(msg, "fetch response received"))
     return payload.find("ratelimit-remaining") != std::string_view::npos;
   for (std::string_view p : {"PullImage ", "Pulled image ", "stop pulling image ", "cancel pulling image ",
                              "trying next host", "fetch failed", "RunPodSandbox for ", "failed to decode ",
                              "Pulling image: ", "Pulled image: ", "Error pulling image ", "Error preparing image ",
                              "Timed out on waiting up to ", "Handler for POST ", "Not continuing with pull",
                              "Attempting next endpoint for pull", "fetch response received"})
-    if (msg.substr(0, p.size()) == p) return true;
+    // First byte first: most candidate lines are other Image* chatter.
+    if (!msg.empty() && msg[0] == p[0] && msg.substr(0, p.size()) == p) return true;
   return false;
 }
 
@@ -295,7 +296,7 @@ bool decode_containerd_tty(std::string_view payload, const LineContext& ctx, std
 
 bool decode_containerd_text(std::string_view payload, const LineContext& ctx, std::vector<Event>& out,
                             std::vector<TimeSample>& samples) {
-  if (payload.substr(0, 6) != "time=\"") return false;
+  if (!starts_with_lit(payload, "time=\"")) return false;
   if (!interesting_message(payload)) return true;
   LogrusLine l;
   if (!parse_logrus_text(payload, l)) return false;

@@ -143,7 +143,7 @@ bool strip_journal(std::string_view s, Envelope& env) {
 }
 
 bool is_journal_noise(std::string_view s) {
-  return s.substr(0, 3) == "-- " || s.substr(0, 7) == "Notice:" || s.substr(0, 8) == "Warning:";
+  return starts_with_lit(s, "-- ") || starts_with_lit(s, "Notice:") || starts_with_lit(s, "Warning:");
 }
 
 }  // namespace pullscan

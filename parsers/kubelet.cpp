@@ -359,7 +359,7 @@ bool interesting_body(std::string_view body) {
     std::string_view msg = body.substr(1);
     for (std::string_view p : {"PullImage from image service failed\"", "Error syncing pod, skipping\"",
                                "Event occurred\"", "Unhandled Error\"", "Container start failed in pod\""})
-      if (msg.substr(0, p.size()) == p) return true;
+      if (!msg.empty() && msg[0] == p[0] && msg.substr(0, p.size()) == p) return true;
     return false;
   }
   return body.substr(0, 11) == "PullImage \"" || body.substr(0, 18) == "Error syncing pod " ||

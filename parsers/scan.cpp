@@ -315,7 +315,7 @@ class InputScanner {
     } else if (free_text_) {
       payload = strip_box(trim(line));
     }
-    if (payload.substr(0, 19) == "Running on machine:") {
+    if (starts_with_lit(payload, "Running on machine:")) {
       node_hint_ = std::string(trim(payload.substr(19)));
       return;
     }
@@ -356,11 +356,11 @@ class InputScanner {
     size_t before = out_.size();
     std::vector<TimeSample> samples;
     bool known = false;
-    if (payload.substr(0, 6) == "time=\"") {
+    if (starts_with_lit(payload, "time=\"")) {
       known = decode_containerd_text(payload, ctx, out_, samples);
     } else if (!payload.empty() && payload.front() == '{') {
       known = decode_containerd_json(payload, ctx, out_, samples) || decode_kubelet_json(payload, ctx, out_);
-    } else if (payload.substr(0, 2) == "\x1b[" || (payload.size() > 5 && payload[4] == '[' &&
+    } else if (starts_with_lit(payload, "\x1b[") || (payload.size() > 5 && payload[4] == '[' &&
                                                    std::string_view("EWIDTFP").find(payload[0]) != std::string_view::npos)) {
       known = decode_containerd_tty(payload, ctx, out_, samples);
     } else {
@@ -557,7 +557,9 @@ void scan_block(std::string_view text, uint64_t first_line, const LiteralPrefilt
 void scan_input(BlockReader& reader, uint32_t input_index, const ScanOptions& opt, Diagnostics& diag,
                 InputInfo& info, std::vector<Event>& out, InputClock& clock,
                 const std::function<void()>& after_block) {
-  static const LiteralPrefilter pre(pull_literals());
+  static const LiteralPrefilter plain(pull_literals());
+  static const LiteralPrefilter journal_json(journal_json_literals());
+  const LiteralPrefilter* pre = &plain;
   InputScanner scanner(input_index, opt, out, clock);
   clock.mtime_ns = reader.mtime_ns();
   size_t before = out.size();
@@ -567,12 +569,13 @@ void scan_input(BlockReader& reader, uint32_t input_index, const ScanOptions& op
   while (reader.next(block)) {
     if (first) {
       read_head(block.text, block.text.size() < opt.read.block_bytes, opt, info, scanner);
+      if (info.format == "journal-json") pre = &journal_json;
       first = false;
     }
     if (block.cut) {
       diag.warn(info.path, block.first_line, fmt::format("line longer than {} bytes; read its start only", block.text.size()));
       ++info.skipped;
-      if (pre.matches(block.text) || scanner.wants_next()) scanner.on_line(block.text, block.first_line);
+      if (pre->matches(block.text) || scanner.wants_next()) scanner.on_line(block.text, block.first_line);
       info.lines = block.first_line;
       continue;
     }
@@ -584,7 +587,7 @@ void scan_input(BlockReader& reader, uint32_t input_index, const ScanOptions& op
       ++binary_lines_reported;
       ++info.skipped;
     }
-    scan_block(block.text, block.first_line, pre, scanner);
+    scan_block(block.text, block.first_line, *pre, scanner);
     info.lines = block.first_line + block.lines - 1;
     if (after_block) after_block();
   }

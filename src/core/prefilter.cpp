@@ -121,8 +121,9 @@ size_t LiteralPrefilter::verify(std::string_view hay, size_t w, size_t from) con
     size_t pos = w - anchors_[j];
     if (pos < from || pos >= found || pos + n.size() > hay.size()) continue;
     // The window already matched; compare only the bytes around it.
-    if (std::memcmp(hay.data() + pos, n.data(), anchors_[j]) == 0 &&
-        std::memcmp(hay.data() + w + 4, n.data() + anchors_[j] + 4, n.size() - anchors_[j] - 4) == 0)
+    size_t after = n.size() - anchors_[j] - 4;
+    if ((anchors_[j] == 0 || std::memcmp(hay.data() + pos, n.data(), anchors_[j]) == 0) &&
+        (after == 0 || std::memcmp(hay.data() + w + 4, n.data() + anchors_[j] + 4, after) == 0))
       found = pos;
   }
   return found;
@@ -169,11 +170,22 @@ const std::vector<std::string>& pull_literals() {
   // ImagePullBackOff, InvalidImageName, ImageInspectError and every
   // "Failed to pull image"; the others cover the per-host lines of
   // containerd's resolver, docker's daemon errors and mirror config errors.
-  // The MESSAGE ones catch journalctl -o json entries whose text was dropped
-  // (null, >= 4 KiB without -a) or sent as bytes, so they can be reported.
-  static const std::vector<std::string> literals = {"mage",       "next host",        "fetch failed",
-                                                    "from daemon", "hosts.toml",       "\"MESSAGE\":null",
-                                                    "\"MESSAGE\":[",   "ratelimit-remaining"};
+  // "ratelimit-remaining" marks containerd's debug responses that carry
+  // Docker Hub's quota headers.
+  static const std::vector<std::string> literals = {"mage", "next host", "fetch failed", "from daemon", "hosts.toml",
+                                                    "ratelimit-remaining"};
+  return literals;
+}
+
+const std::vector<std::string>& journal_json_literals() {
+  // journalctl -o json adds the entries whose text was dropped (MESSAGE null,
+  // >= 4 KiB without -a) or sent as bytes, so they can be reported.
+  static const std::vector<std::string> literals = [] {
+    std::vector<std::string> l = pull_literals();
+    l.push_back("\"MESSAGE\":null");
+    l.push_back("\"MESSAGE\":[");
+    return l;
+  }();
   return literals;
 }
 

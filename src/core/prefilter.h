@@ -49,6 +49,9 @@ class LiteralPrefilter {
 /// holds the same list so `rg -c` can be timed on equal terms.
 const std::vector<std::string>& pull_literals();
 
+/// pull_literals() plus what journalctl -o json needs (dropped MESSAGE fields).
+const std::vector<std::string>& journal_json_literals();
+
 }  // namespace pullscan
 
 namespace pullscan {

@@ -27,6 +27,16 @@ void json_escape(std::string_view s, std::string& out);
 /// s without leading and trailing ASCII whitespace.
 std::string_view trim(std::string_view s);
 
+/// True if s starts with the literal lit; the length is known at compile
+/// time, so this compiles to a few compares (the hot loop calls it per line).
+template <size_t N>
+inline bool starts_with_lit(std::string_view s, const char (&lit)[N]) {
+  if (s.size() < N - 1) return false;
+  for (size_t i = 0; i < N - 1; ++i)
+    if (s[i] != lit[i]) return false;
+  return true;
+}
+
 /// True if s contains needle.
 inline bool contains(std::string_view s, std::string_view needle) {
   return s.find(needle) != std::string_view::npos;

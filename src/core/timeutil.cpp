@@ -74,10 +74,11 @@ int64_t rebase_year(int64_t naive_ns, int year) {
 }
 
 unsigned month_from_abbrev(std::string_view s) {
-  static const char* names[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  // Every journal line asks: compare three bytes, no library calls.
+  static const char names[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   if (s.size() != 3) return 0;
   for (unsigned i = 0; i < 12; ++i)
-    if (s == names[i]) return i + 1;
+    if (s[0] == names[i][0] && s[1] == names[i][1] && s[2] == names[i][2]) return i + 1;
   return 0;
 }
 

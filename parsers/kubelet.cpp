@@ -308,6 +308,9 @@ void decode_event_message(std::string_view reason, std::string_view message, con
       if (!d.empty() && d.back() == '.') d.remove_suffix(1);
       if (auto ms = parse_go_duration_ms(d)) e.duration_ms = *ms;
     }
+    // 1.26+: "in 4.123s (4.321s including waiting)": the queue behind serialized pulls.
+    std::string_view waiting = between(msg, " (", " including waiting)");
+    if (auto ms = parse_go_duration_ms(waiting)) e.waiting_ms = *ms;
     std::string_view size = between(msg, "Image size: ", " bytes");
     if (auto n = parse_uint(size)) e.bytes = *n;
   } else if (reason == "Failed" || reason == "InspectFailed" || reason == "ErrImageNeverPull") {

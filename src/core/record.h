@@ -64,6 +64,7 @@ struct Event {
   std::string host;             // registry host a per-host try went to
   int64_t bytes = -1;           // bytes pulled, -1 unknown
   int64_t duration_ms = -1;     // pull duration, -1 unknown
+  int64_t waiting_ms = -1;      // kubelet's "(Y including waiting)": pull time plus queueing, -1 unknown
   int32_t count = 1;            // repeats this one line stands for (event count, "x4 over")
   uint8_t channel = 0;          // which line of a source: kubelet PullImage (0), sync error (1), start failed (2)
   std::string age;              // a relative age as a kubectl table printed it ("90s", "16m"), kept as is
@@ -95,6 +96,7 @@ struct PullAttempt {
   std::vector<uint32_t> events;       // indexes into RunResult::events
   std::vector<HostTry> tries;
   int64_t bytes = -1, duration_ms = -1;
+  int64_t waiting_ms = -1;            // pull time plus time queued behind other pulls (kubelet), -1 unknown
   int32_t backoffs = 0;               // back-off notices folded into this attempt
   std::string age;                    // relative age from a kubectl table when no line had a time
   uint8_t sources = 0;                // bit per Source

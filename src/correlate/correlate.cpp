@@ -234,6 +234,7 @@ void Correlator::finish() {
       if (e.kind == EventKind::pull_succeeded) {
         succeeded = true;
         if (e.duration_ms >= 0 && a.duration_ms < 0) a.duration_ms = e.duration_ms;
+        if (e.waiting_ms >= 0) a.waiting_ms = e.waiting_ms;
         if (e.bytes > 0 && a.bytes < 0) a.bytes = e.bytes;
       }
     }

@@ -136,6 +136,7 @@ void write_json_report(const RunResult& r, std::ostream& os) {
     if (!a.age.empty()) { w.key("age"); w.value_str(a.age); }
     w.key("duration_ms"); w.opt_int(a.duration_ms, a.duration_ms >= 0);
     w.key("bytes"); w.opt_int(a.bytes, a.bytes >= 0);
+    if (a.waiting_ms >= 0) { w.key("waiting_ms"); w.value_int(a.waiting_ms); }
     w.key("backoffs"); w.value_int(a.backoffs);
     w.key("sources");
     w.open('[');

@@ -296,8 +296,12 @@ void write_text_report(const RunResult& r, const RuleSet& rules, const TextOptio
       std::string rate = a.bytes > 0 && a.duration_ms > 0
                              ? fmt::format(", {:.1f} MB at {:.1f} MB/s", a.bytes / 1e6, a.bytes / 1e3 / a.duration_ms)
                              : "";
-      field(out, k == 0 ? "slowest" : "", fmt::format("{} on {}: {}{}", a.image, a.node.empty() ? "-" : a.node,
-                                                      format_ms(a.duration_ms), rate),
+      std::string queued = a.waiting_ms > a.duration_ms
+                               ? fmt::format(", plus {} queued behind other pulls (serializeImagePulls)",
+                                             format_ms(a.waiting_ms - a.duration_ms))
+                               : "";
+      field(out, k == 0 ? "slowest" : "", fmt::format("{} on {}: {}{}{}", a.image, a.node.empty() ? "-" : a.node,
+                                                      format_ms(a.duration_ms), rate, queued),
             width);
     }
   }

@@ -58,6 +58,7 @@ CREATE TABLE attempts (
   last_ns     INTEGER,              -- last_seen as ns since the epoch
   duration_ms INTEGER,              -- pull duration from Pulled lines, if logged
   bytes       INTEGER,              -- bytes pulled (stop pulling / Pulled image size), if logged
+  waiting_ms  INTEGER,              -- kubelet's pull time including the wait behind other pulls, if logged
   backoffs    INTEGER NOT NULL,     -- back-off notices folded into this attempt
   age         TEXT,                 -- relative age from a kubectl table ("90s") when no line had a time
   sources     TEXT NOT NULL,        -- JSON array of components that saw it (containerd, kubelet, event...)

@@ -132,7 +132,7 @@ bool write_store(const std::string& path, const RunResult& r, const std::vector<
   Stmt meta = prepare(db.get(), "INSERT INTO meta VALUES (?,?)", error);
   Stmt in = prepare(db.get(), "INSERT INTO inputs VALUES (?,?,?,?,?,?,?)", error);
   Stmt fi = prepare(db.get(), "INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
-  Stmt at = prepare(db.get(), "INSERT INTO attempts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
+  Stmt at = prepare(db.get(), "INSERT INTO attempts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
   Stmt tr = prepare(db.get(), "INSERT INTO tries VALUES (?,?,?,?)", error);
   Stmt ev = prepare(db.get(), "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
   Stmt rl = prepare(db.get(), "INSERT INTO rate_limits VALUES (?,?,?,?,?,?,?,?,?,?)", error);
@@ -165,7 +165,8 @@ bool write_store(const std::string& path, const RunResult& r, const std::vector<
     b.integer(a.id).text(a.image).text(a.registry).text(a.node).text(a.ns).text(a.pod).text(a.container);
     b.text(std::string(to_string(a.outcome))).text(a.class_id).text(a.rule_id).text(a.error);
     b.time(a.first_ns).time(a.last_ns).opt_integer(a.first_ns, a.first_ns != 0).opt_integer(a.last_ns, a.last_ns != 0);
-    b.opt_integer(a.duration_ms, a.duration_ms >= 0).opt_integer(a.bytes, a.bytes >= 0).integer(a.backoffs);
+    b.opt_integer(a.duration_ms, a.duration_ms >= 0).opt_integer(a.bytes, a.bytes >= 0);
+    b.opt_integer(a.waiting_ms, a.waiting_ms >= 0).integer(a.backoffs);
     b.opt_text(a.age);
     b.text(sources_json(a.sources)).opt_integer(a.evidence + 1, a.evidence >= 0);
     b.opt_integer(a.cause_from + 1, a.cause_from >= 0).opt_integer(a.finding + 1, a.finding >= 0);

@@ -105,6 +105,7 @@ TEST_CASE("kubelet's log of events (V3) and the 1.20 ObjectReference form", "[pa
   CHECK(ev[0].container == "web");
   CHECK(ev[1].kind == EventKind::pull_succeeded);
   CHECK(ev[1].duration_ms == 4123);
+  CHECK(ev[1].waiting_ms == 4321);
   CHECK(ev[1].bytes == 70123456);
   CHECK(ev[2].kind == EventKind::back_off);
   CHECK(ev[2].image == "docker.io/library/api:2");

@@ -51,6 +51,8 @@ struct InputClock {
   int64_t mtime_ns = 0;
   bool saw_exact_year = false;
   int exact_year = 0;
+  int64_t collected_ns = 0;    // when a bundle was collected (its name or metadata), 0 = unknown
+  std::string collected_from;  // what said so, for the inputs section
 };
 
 /// Reads every line of `reader`, appending the pull events to `out`. Never throws.
@@ -64,6 +66,31 @@ void scan_input(BlockReader& reader, uint32_t input_index, const ScanOptions& op
 /// (stdin, gzip, small files) sequentially. Returns false if it could not be opened.
 bool scan_path(const std::string& path, uint32_t input_index, const ScanOptions& opt, Diagnostics& diag,
                InputInfo& info, std::vector<Event>& out, InputClock& clock);
+
+/// One consecutive piece of an input scanned on its own (a byte range of a
+/// large file, a chunk of a bundle member), with line numbers from 1.
+struct ScanPart {
+  std::vector<Event> events;
+  InputInfo info;
+  InputClock clock;
+  Diagnostics diag;  // collected, replayed in order by join_parts
+  bool opened = true;
+};
+
+/// Appends the pieces of one input, in order, as if it had been scanned in
+/// one go: line numbers shifted, diagnostics replayed, clocks merged. False if
+/// a piece could not be opened (what came before it is kept).
+bool join_parts(std::vector<ScanPart>& parts, Diagnostics& diag, InputInfo& info, std::vector<Event>& out,
+                InputClock& clock);
+
+/// Options for scanning the pieces of an input whose head is `head`: the
+/// format sniffed once from the head (a piece in the middle has no head of
+/// its own) and, for klog files, the node from the "Running on machine" line.
+ScanOptions piece_options(std::string_view head, const ScanOptions& opt);
+
+/// True for formats whose records span lines (JSON/YAML documents, journal
+/// export/verbose): such an input cannot be cut into pieces.
+bool is_document_format(std::string_view format);
 
 /// Scans a text held in memory (explain, tests) as input `input_index`.
 void scan_text(std::string_view text, uint32_t input_index, const ScanOptions& opt, Diagnostics& diag,

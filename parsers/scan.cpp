@@ -633,31 +633,16 @@ bool scan_path(const std::string& path, uint32_t input_index, const ScanOptions&
     std::unique_ptr<BlockReader> head = open_range(path, 0, std::min<uint64_t>(*size, 64 * 1024), opt.read, error);
     LineBlock block;
     if (head && head->next(block)) {
-      std::string_view h = block.text;
-      if (ropt.format == "auto") ropt.format = sniff_format(h);
+      ropt = piece_options(block.text, opt);
       // Documents span lines: a range boundary could cut one. Read them whole.
-      if (ropt.format == "journal-json-pretty" || ropt.format == "k8s-json" || ropt.format == "k8s-yaml" ||
-          ropt.format == "journal-export" || ropt.format == "journal-verbose")
-        return scan_whole(ropt);
-      size_t p = h.find("Running on machine: ");
-      if (p != std::string_view::npos && p < 4096) {
-        size_t e = h.find('\n', p);
-        ropt.node_hint = std::string(trim(h.substr(p + 20, e == std::string_view::npos ? std::string_view::npos : e - p - 20)));
-      }
+      if (is_document_format(ropt.format)) return scan_whole(ropt);
     }
   }
-  struct Part {
-    std::vector<Event> events;
-    InputInfo info;
-    InputClock clock;
-    Diagnostics diag;
-    bool opened = true;
-  };
-  std::vector<Part> parts(n);
+  std::vector<ScanPart> parts(n);
   std::vector<std::thread> pool;
   for (size_t k = 0; k < n; ++k) {
     pool.emplace_back([&, k] {
-      Part& part = parts[k];
+      ScanPart& part = parts[k];
       part.info.path = path;
       std::string err;
       std::unique_ptr<BlockReader> reader = open_range(path, bounds[k], bounds[k + 1], ropt.read, err);
@@ -670,10 +655,31 @@ bool scan_path(const std::string& path, uint32_t input_index, const ScanOptions&
     });
   }
   for (std::thread& t : pool) t.join();
+  return join_parts(parts, diag, info, out, clock);
+}
+
+bool is_document_format(std::string_view f) {
+  return f == "journal-json-pretty" || f == "k8s-json" || f == "k8s-yaml" || f == "journal-export" ||
+         f == "journal-verbose";
+}
+
+ScanOptions piece_options(std::string_view head, const ScanOptions& opt) {
+  ScanOptions ropt = opt;
+  if (ropt.format == "auto") ropt.format = sniff_format(head);
+  size_t p = head.find("Running on machine: ");
+  if (p != std::string_view::npos && p < 4096) {
+    size_t e = head.find('\n', p);
+    ropt.node_hint = std::string(trim(head.substr(p + 20, e == std::string_view::npos ? std::string_view::npos : e - p - 20)));
+  }
+  return ropt;
+}
+
+bool join_parts(std::vector<ScanPart>& parts, Diagnostics& diag, InputInfo& info, std::vector<Event>& out,
+                InputClock& clock) {
   uint64_t line_offset = 0;
   size_t before = out.size();
-  for (size_t k = 0; k < n; ++k) {
-    Part& part = parts[k];
+  for (size_t k = 0; k < parts.size(); ++k) {
+    ScanPart& part = parts[k];
     part.diag.replay(diag, line_offset);
     if (!part.opened) return false;
     for (Event& e : part.events) {
@@ -733,6 +739,7 @@ void resolve_times(const ScanOptions& opt, std::vector<InputInfo>& inputs, const
   struct Resolved {
     int year;
     int64_t offset_ns;
+    int64_t latest_ns;  // the input was written by then (collection time, mtime); 0 = unknown
   };
   std::vector<Resolved> per_input(clocks.size());
   for (size_t i = 0; i < clocks.size(); ++i) {
@@ -757,6 +764,9 @@ void resolve_times(const ScanOptions& opt, std::vector<InputInfo>& inputs, const
     } else if (own_year) {
       year = *own_year;
       year_from = "this input's own timestamps";
+    } else if (c.collected_ns) {
+      year = year_of(c.collected_ns);
+      year_from = c.collected_from;
     } else if (set_year) {
       year = *set_year;
       year_from = "another input of this run";
@@ -776,7 +786,11 @@ void resolve_times(const ScanOptions& opt, std::vector<InputInfo>& inputs, const
     } else {
       zone_from = "assumed UTC";
     }
-    per_input[i] = {year, offset};
+    // A log collected in January holds December lines: those from after the
+    // collection would be in the future, so they belong to the year before.
+    int64_t latest = 0;
+    if (!opt.year && !own_year) latest = c.collected_ns ? c.collected_ns : (set_year ? 0 : c.mtime_ns);
+    per_input[i] = {year, offset, latest};
     bool any_naive = false;
     for (const Event& e : events)
       if (e.where.input == i && e.time_ns && (e.time_flags & time_has_zone) == 0) any_naive = true;
@@ -790,7 +804,12 @@ void resolve_times(const ScanOptions& opt, std::vector<InputInfo>& inputs, const
   for (Event& e : events) {
     if (!e.time_ns || (e.time_flags & time_has_zone) || e.where.input >= per_input.size()) continue;
     const Resolved& r = per_input[e.where.input];
-    if (!(e.time_flags & time_has_year)) e.time_ns = rebase_year(e.time_ns, r.year);
+    if (!(e.time_flags & time_has_year)) {
+      int64_t naive = e.time_ns;
+      e.time_ns = rebase_year(naive, r.year);
+      constexpr int64_t kTwoDays = 2 * 86400 * 1000000000LL;
+      if (r.latest_ns && e.time_ns - r.offset_ns > r.latest_ns + kTwoDays) e.time_ns = rebase_year(naive, r.year - 1);
+    }
     e.time_ns -= r.offset_ns;
     e.time_flags = time_has_date | time_has_year | time_has_zone;
   }

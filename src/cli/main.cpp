@@ -16,7 +16,9 @@ int main(int argc, char** argv) {
                "  pullscan node1-journal.txt containerd.log kubelet.log\n"
                "  pullscan sql \"SELECT image, class, count(*) FROM attempts GROUP BY 1,2\"\n"};
   app.set_version_flag("--version", "pullscan 0.1.0");
-  app.add_option("files", opt.paths, "Inputs (journal text, containerd/kubelet logs, pasted text; .gz ok). Default: stdin");
+  app.add_option("files", opt.paths,
+                 "Inputs: journal text, containerd/kubelet logs, events, pasted text (.gz ok), and support bundles "
+                 "(directories, .tar[.gz|.xz|.zst], .zip). Default: stdin");
   app.add_option("-o,--output", opt.output, "Report format")->check(CLI::IsMember({"text", "json"}))->default_val("text");
   app.add_option("--db", opt.db, "SQLite file to write (default $XDG_STATE_HOME/pullscan/last.db)");
   app.add_flag("--no-db", opt.no_db, "Do not write a database");
@@ -30,6 +32,9 @@ int main(int argc, char** argv) {
   app.add_option("--tz", tz, "Zone of timestamps that have none, as UTC or +hh:mm");
   app.add_option("--width", opt.width, "Wrap the text report at this column")->default_val(100);
   app.add_option("--threads", opt.scan.threads, "Threads per large input file (default: one per core)");
+  std::string max_bytes;
+  app.add_option("--max-bytes", max_bytes,
+                 "Stop reading a bundle after this many bytes of members, decompressed (e.g. 200G; default 64G)");
   app.add_flag("--follow", opt.follow,
                "Follow a live stream (journalctl -f ... | pullscan --follow): a line per failed pull and per new or "
                "growing finding as they happen, the full report at the end of input or on Ctrl-C");
@@ -74,7 +79,16 @@ int main(int argc, char** argv) {
       return exit_error;
     }
   }
+  if (!max_bytes.empty()) {
+    std::optional<uint64_t> n = parse_byte_size(max_bytes);
+    if (!n || *n == 0) {
+      std::cerr << "pullscan: --max-bytes: expected a size like 500M or 20G, got '" << max_bytes << "'\n";
+      return exit_error;
+    }
+    opt.bundle.max_bytes = *n;
+  }
   opt.stdin_is_terminal = isatty(STDIN_FILENO);
+  if (isatty(STDERR_FILENO)) opt.bundle.progress = &std::cerr;
   std::ios::sync_with_stdio(false);
   return run(opt, std::cin, std::cout, std::cerr);
 }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "bundle/bundle.h"
 #include "parsers/parser.h"
 
 namespace pullscan {
@@ -30,7 +31,11 @@ struct Options {
   size_t width = 100;
   bool stdin_is_terminal = false;   // set by main; stdin is never read from a terminal by default
   ScanOptions scan;
+  BundleOptions bundle;             // limits and progress for bundles
 };
+
+/// Parses a byte count with an optional K/M/G/T suffix (powers of 1024).
+std::optional<uint64_t> parse_byte_size(const std::string& text);
 
 /// Parses `UTC`, `Z`, `+02:00`, `-0500` into seconds east of UTC.
 std::optional<int64_t> parse_tz_offset(const std::string& text);

@@ -38,6 +38,28 @@ std::optional<int64_t> parse_tz_offset(const std::string& t) {
   return (t[0] == '-' ? -1 : 1) * (h * 3600 + m * 60);
 }
 
+std::optional<uint64_t> parse_byte_size(const std::string& t) {
+  if (t.empty() || t[0] < '0' || t[0] > '9') return std::nullopt;
+  size_t used = 0;
+  unsigned long long n = 0;
+  try {
+    n = std::stoull(t, &used);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  std::string unit = t.substr(used);
+  if (!unit.empty() && (unit.back() == 'B' || unit.back() == 'b')) unit.pop_back();
+  int shift = 0;
+  if (unit.empty()) shift = 0;
+  else if (unit == "K" || unit == "k") shift = 10;
+  else if (unit == "M" || unit == "m") shift = 20;
+  else if (unit == "G" || unit == "g") shift = 30;
+  else if (unit == "T" || unit == "t") shift = 40;
+  else return std::nullopt;
+  if (shift && n > (~0ull >> shift)) return std::nullopt;
+  return static_cast<uint64_t>(n) << shift;
+}
+
 std::vector<int64_t> analyse(const ScanOptions& opt, const RuleSet& rules, std::vector<InputClock>& clocks,
                              RunResult& r, int now_year) {
   resolve_times(opt, r.inputs, clocks, r.events, now_year);
@@ -116,6 +138,20 @@ int run_scan(const Options& opt, const RuleSet& rules, std::ostream& out, std::o
   uint64_t readable = 0;
   const ScanOptions scan = with_rules(opt.scan, rules);
   for (const std::string& path : paths) {
+    ContainerKind kind = container_kind(path);
+    if (kind != ContainerKind::plain) {
+      if (scan_bundle(path, kind, scan, opt.bundle, diag, r.inputs, clocks, r.events)) {
+        ++readable;
+      } else {
+        InputInfo info;
+        info.path = path;
+        info.readable = false;
+        info.format = "-";
+        r.inputs.push_back(std::move(info));
+        clocks.emplace_back();
+      }
+      continue;
+    }
     InputInfo info;
     info.path = path;
     InputClock clock;

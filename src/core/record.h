@@ -146,6 +146,12 @@ struct InputInfo {
   uint64_t skipped = 0;     // lines that could not be read as text (junk, cut)
   std::string time_note;    // where a missing year/zone came from
   bool readable = true;
+  // Set for the members of a bundle (a directory or an archive):
+  std::string bundle;       // the bundle as given; path is then "bundle:member"
+  std::string layout;       // what the bundle looks like ("kind export logs", ...)
+  std::string node;         // node named by the member's path, if any
+  std::string read_as;      // what the member was read as ("kubelet log", "events"...)
+  std::string skip_reason;  // non-empty: the member was not read, and why
 };
 
 /// Everything one run produced. Output depends only on this.

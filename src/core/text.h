@@ -27,6 +27,9 @@ void json_escape(std::string_view s, std::string& out);
 /// s without leading and trailing ASCII whitespace.
 std::string_view trim(std::string_view s);
 
+/// s with ASCII letters lowered (file names, extensions).
+std::string ascii_lower(std::string_view s);
+
 /// True if s starts with the literal lit; the length is known at compile
 /// time, so this compiles to a few compares (the hot loop calls it per line).
 template <size_t N>

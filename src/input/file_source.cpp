@@ -2,6 +2,7 @@
 // files alike, or pread on a range of a plain file so that several threads
 // can scan one large file. The buffer holds at most block_bytes +
 // max_line_bytes, whatever the input.
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -91,10 +92,27 @@ class RangeSource : public ByteSource {
   uint64_t pos_, end_;
 };
 
+// A bundle member's piece, already decompressed by libarchive.
+class MemorySource : public ByteSource {
+ public:
+  explicit MemorySource(std::string text) : text_(std::move(text)) {}
+  long read(char* dst, size_t n, std::string&) override {
+    n = std::min(n, text_.size() - pos_);
+    std::memcpy(dst, text_.data() + pos_, n);
+    pos_ += n;
+    return static_cast<long>(n);
+  }
+
+ private:
+  std::string text_;
+  size_t pos_ = 0;
+};
+
 class LineBlockReader : public BlockReader {
  public:
-  LineBlockReader(std::unique_ptr<ByteSource> src, const ReadOptions& opt, int64_t mtime)
+  LineBlockReader(std::unique_ptr<ByteSource> src, const ReadOptions& opt, int64_t mtime, uint64_t first_line = 1)
       : src_(std::move(src)), opt_(opt), mtime_(mtime) {
+    line_ = first_line - 1;
     buf_.resize(opt_.block_bytes + opt_.max_line_bytes);
   }
 
@@ -194,7 +212,7 @@ std::unique_ptr<BlockReader> open_input(const std::string& path, const ReadOptio
   if (fstat(fd, &st) == 0) {
     if (S_ISDIR(st.st_mode)) {
       ::close(fd);
-      error = "is a directory (bundles are read by a later release)";
+      error = "is a directory";
       return nullptr;
     }
     if (S_ISREG(st.st_mode) && path != "-")
@@ -208,6 +226,12 @@ std::unique_ptr<BlockReader> open_input(const std::string& path, const ReadOptio
     return nullptr;
   }
   return std::make_unique<LineBlockReader>(std::make_unique<GzSource>(f), opt, mtime);
+}
+
+std::unique_ptr<BlockReader> open_memory(std::string text, const ReadOptions& opt, int64_t mtime_ns,
+                                         uint64_t first_line) {
+  return std::make_unique<LineBlockReader>(std::make_unique<MemorySource>(std::move(text)), opt, mtime_ns,
+                                           first_line ? first_line : 1);
 }
 
 std::optional<uint64_t> plain_file_size(const std::string& path) {

@@ -55,6 +55,11 @@ std::unique_ptr<BlockReader> open_range(const std::string& path, uint64_t begin,
 /// (the file size if there is none).
 uint64_t next_line_start(const std::string& path, uint64_t offset);
 
+/// Reads text held in memory (a piece of a bundle member) as LineBlocks;
+/// line numbers start at first_line. The reader owns the text.
+std::unique_ptr<BlockReader> open_memory(std::string text, const ReadOptions& opt, int64_t mtime_ns,
+                                         uint64_t first_line = 1);
+
 /// Opens path ("-" = stdin). Returns nullptr and sets error when it cannot be opened.
 std::unique_ptr<BlockReader> open_input(const std::string& path, const ReadOptions& opt, std::string& error);
 

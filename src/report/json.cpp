@@ -86,6 +86,13 @@ void write_json_report(const RunResult& r, std::ostream& os) {
     w.key("events"); w.value_int(static_cast<int64_t>(in.events));
     w.key("skipped"); w.value_int(static_cast<int64_t>(in.skipped));
     if (!in.time_note.empty()) { w.key("time_note"); w.value_str(in.time_note); }
+    if (!in.bundle.empty()) {
+      w.key("bundle"); w.value_str(in.bundle);
+      if (!in.layout.empty()) { w.key("layout"); w.value_str(in.layout); }
+      if (!in.node.empty()) { w.key("node"); w.value_str(in.node); }
+      if (!in.read_as.empty()) { w.key("read_as"); w.value_str(in.read_as); }
+      if (!in.skip_reason.empty()) { w.key("skip_reason"); w.value_str(in.skip_reason); }
+    }
     w.close('}');
   }
   w.close(']');

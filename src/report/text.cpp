@@ -108,6 +108,69 @@ std::string location(const RunResult& r, int64_t ev) {
 
 }  // namespace
 
+namespace {
+
+std::string describe_input(const InputInfo& in) {
+  std::string desc = in.readable ? fmt::format("{}, {}, {}", in.format, plural(static_cast<int64_t>(in.lines), "line", "lines"),
+                                               plural(static_cast<int64_t>(in.events), "pull event", "pull events"))
+                                 : "could not be read";
+  if (in.skipped) desc += fmt::format(", {} unreadable", plural(static_cast<int64_t>(in.skipped), "part", "parts"));
+  if (!in.time_note.empty()) desc += "; " + in.time_note;
+  return desc;
+}
+
+// A bundle's members: one line for the bundle (layout, nodes, counts), one
+// per member that held pull events or is a node's runtime log, and the rest
+// summed up, so a bundle of a thousand files stays a screenful.
+void write_bundle_inputs(std::ostream& out, const std::vector<InputInfo>& inputs, size_t begin, size_t end,
+                         size_t width) {
+  const std::string& bundle = inputs[begin].bundle;
+  std::set<std::string> nodes;
+  std::map<std::string, std::vector<std::string>> skipped;  // reason -> members
+  std::vector<std::string> quiet;                            // read, nothing about pulls
+  size_t read = 0;
+  auto short_name = [&](const std::string& path) {
+    return path.size() > bundle.size() + 1 && path.compare(0, bundle.size(), bundle) == 0 ? path.substr(bundle.size() + 1)
+                                                                                          : path;
+  };
+  for (size_t i = begin; i < end; ++i) {
+    const InputInfo& in = inputs[i];
+    if (!in.node.empty()) nodes.insert(in.node);
+    if (!in.skip_reason.empty()) skipped[in.skip_reason].push_back(short_name(in.path));
+    else ++read;
+  }
+  std::string head = inputs[begin].layout.empty() ? "bundle" : inputs[begin].layout;
+  if (!nodes.empty())
+    head += fmt::format(", {} ({})", plural(static_cast<int64_t>(nodes.size()), "node", "nodes"),
+                        list_summary(std::vector<std::string>(nodes.begin(), nodes.end()), 8));
+  head += fmt::format("; {} read", plural(static_cast<int64_t>(read), "file", "files"));
+  size_t skipped_count = 0;
+  for (const auto& [reason, names] : skipped) skipped_count += names.size();
+  if (skipped_count) head += fmt::format(", {} skipped", skipped_count);
+  field(out, bundle, head, width);
+  for (size_t i = begin; i < end; ++i) {
+    const InputInfo& in = inputs[i];
+    if (!in.skip_reason.empty()) continue;
+    bool runtime_log = in.read_as == "containerd log" || in.read_as == "kubelet log" || in.read_as == "journal" ||
+                       in.read_as == "CRI-O log" || in.read_as == "events" || in.read_as == "pods";
+    if (in.events == 0 && !runtime_log && in.skipped == 0) {
+      quiet.push_back(short_name(in.path));
+      continue;
+    }
+    std::string what = in.read_as.empty() ? "" : in.read_as;
+    if (!in.node.empty()) what += (what.empty() ? "node " : " of ") + in.node;
+    field(out, "  " + short_name(in.path), (what.empty() ? "" : what + ": ") + describe_input(in), width);
+  }
+  if (!quiet.empty())
+    field(out, "  also read", fmt::format("{} with no pull events: {}", plural(static_cast<int64_t>(quiet.size()), "file", "files"),
+                                          list_summary(quiet, 4)),
+          width);
+  for (const auto& [reason, names] : skipped)
+    field(out, "  skipped", fmt::format("{}: {}", reason, list_summary(names, 4)), width);
+}
+
+}  // namespace
+
 void write_text_report(const RunResult& r, const RuleSet& rules, const TextOptions& opt, std::ostream& out) {
   const size_t width = opt.width < 60 ? 60 : opt.width;
   int64_t failed = 0, succeeded = 0, backoff = 0, unknown = 0;
@@ -325,13 +388,17 @@ void write_text_report(const RunResult& r, const RuleSet& rules, const TextOptio
   }
   // Inputs.
   out << "\n── Inputs\n";
-  for (const InputInfo& in : r.inputs) {
-    std::string desc = in.readable ? fmt::format("{}, {}, {}", in.format, plural(static_cast<int64_t>(in.lines), "line", "lines"),
-                                                 plural(static_cast<int64_t>(in.events), "pull event", "pull events"))
-                                   : "could not be read";
-    if (in.skipped) desc += fmt::format(", {} unreadable", plural(static_cast<int64_t>(in.skipped), "part", "parts"));
-    if (!in.time_note.empty()) desc += "; " + in.time_note;
-    field(out, in.path, desc, width);
+  for (size_t i = 0; i < r.inputs.size();) {
+    const InputInfo& in = r.inputs[i];
+    if (in.bundle.empty()) {
+      field(out, in.path, describe_input(in), width);
+      ++i;
+      continue;
+    }
+    size_t end = i;
+    while (end < r.inputs.size() && r.inputs[end].bundle == in.bundle) ++end;
+    write_bundle_inputs(out, r.inputs, i, end, width);
+    i = end;
   }
 }
 

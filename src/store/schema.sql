@@ -15,7 +15,12 @@ CREATE TABLE inputs (
   lines     INTEGER NOT NULL,     -- lines read
   events    INTEGER NOT NULL,     -- pull-related events found in it
   skipped   INTEGER NOT NULL,     -- lines or parts that could not be read (cut, binary, read error)
-  time_note TEXT                  -- where a missing year or zone came from, if any was missing
+  time_note TEXT,                 -- where a missing year or zone came from, if any was missing
+  bundle    TEXT,                 -- for a member of a support bundle: the bundle as given
+  layout    TEXT,                 -- the collector the bundle came from, when its paths tell
+  node      TEXT,                 -- the node the member's path names
+  read_as   TEXT,                 -- what the member was read as (kubelet log, events, ...)
+  skip_reason TEXT                -- set when the member was not read: why
 ) STRICT;
 
 CREATE TABLE findings (

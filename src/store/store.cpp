@@ -130,7 +130,7 @@ bool write_store(const std::string& path, const RunResult& r, const std::vector<
       !exec(db.get(), tables.c_str(), error) || !exec(db.get(), "BEGIN", error))
     return false;
   Stmt meta = prepare(db.get(), "INSERT INTO meta VALUES (?,?)", error);
-  Stmt in = prepare(db.get(), "INSERT INTO inputs VALUES (?,?,?,?,?,?,?)", error);
+  Stmt in = prepare(db.get(), "INSERT INTO inputs VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", error);
   Stmt fi = prepare(db.get(), "INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
   Stmt at = prepare(db.get(), "INSERT INTO attempts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
   Stmt tr = prepare(db.get(), "INSERT INTO tries VALUES (?,?,?,?)", error);
@@ -144,8 +144,10 @@ bool write_store(const std::string& path, const RunResult& r, const std::vector<
     Binder b(in.get());
     b.integer(static_cast<int64_t>(i)).text(x.path).text(x.format).integer(static_cast<int64_t>(x.lines));
     b.integer(static_cast<int64_t>(x.events)).integer(static_cast<int64_t>(x.skipped));
-    if (x.time_note.empty()) b.opt_integer(0, false);
-    else b.text(x.time_note);
+    for (const std::string* text : {&x.time_note, &x.bundle, &x.layout, &x.node, &x.read_as, &x.skip_reason}) {
+      if (text->empty()) b.opt_integer(0, false);
+      else b.text(*text);
+    }
     ok = b.step();
   }
   for (size_t i = 0; ok && i < r.findings.size(); ++i) {

@@ -128,6 +128,9 @@ void decode_pod(element pod, const LineContext& ctx, std::vector<Event>& out) {
         continue;
       out.push_back(make_event(ctx, backoff ? EventKind::back_off : EventKind::pull_failed, Source::event));
       Event& e = out.back();
+      // The pod's status is another view of its latest attempt, not one more
+      // attempt: a channel of its own lets it join the event that reported it.
+      e.channel = 1;
       e.reason = std::string(reason);
       e.ns = std::string(ns);
       e.pod = std::string(name);

@@ -739,7 +739,8 @@ void resolve_times(const ScanOptions& opt, std::vector<InputInfo>& inputs, const
   struct Resolved {
     int year;
     int64_t offset_ns;
-    int64_t latest_ns;  // the input was written by then (collection time, mtime); 0 = unknown
+    int64_t latest_ns;    // the input was written by then (collection time, mtime); 0 = unknown
+    int64_t earliest_ns;  // its first exact timestamp: later lines are not before it; 0 = unknown
   };
   std::vector<Resolved> per_input(clocks.size());
   for (size_t i = 0; i < clocks.size(); ++i) {
@@ -790,7 +791,8 @@ void resolve_times(const ScanOptions& opt, std::vector<InputInfo>& inputs, const
     // collection would be in the future, so they belong to the year before.
     int64_t latest = 0;
     if (!opt.year && !own_year) latest = c.collected_ns ? c.collected_ns : (set_year ? 0 : c.mtime_ns);
-    per_input[i] = {year, offset, latest};
+    int64_t earliest = !opt.year && !c.samples.empty() ? c.samples.front().second : 0;
+    per_input[i] = {year, offset, latest, earliest};
     bool any_naive = false;
     for (const Event& e : events)
       if (e.where.input == i && e.time_ns && (e.time_flags & time_has_zone) == 0) any_naive = true;
@@ -809,6 +811,9 @@ void resolve_times(const ScanOptions& opt, std::vector<InputInfo>& inputs, const
       e.time_ns = rebase_year(naive, r.year);
       constexpr int64_t kTwoDays = 2 * 86400 * 1000000000LL;
       if (r.latest_ns && e.time_ns - r.offset_ns > r.latest_ns + kTwoDays) e.time_ns = rebase_year(naive, r.year - 1);
+      // A journal that runs from December into January: its year came from
+      // the first exact timestamp, and January lines belong to the next year.
+      if (r.earliest_ns && e.time_ns - r.offset_ns < r.earliest_ns - kTwoDays) e.time_ns = rebase_year(naive, r.year + 1);
     }
     e.time_ns -= r.offset_ns;
     e.time_flags = time_has_date | time_has_year | time_has_zone;

@@ -4,6 +4,8 @@
 // A sidecar tests/golden/<path>.args may give extra flags (one per line:
 // `--year 2023`, `--tz +02:00`) for samples that carry no year, and
 // `--input PATH` for a sample that is read together with another file.
+// Each folder under samples/bundles/ is one sample: a support bundle read as
+// a directory (bundle_test packs the same folders as archives).
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
@@ -49,8 +51,11 @@ TEST_CASE("golden reports over samples/", "[golden]") {
     if (!e.is_regular_file() || e.path().filename() == "README.md" || e.path().extension() == ".py") continue;
     std::string rel = fs::relative(e.path(), root).string();
     if (rel.rfind("samples/real/", 0) == 0) continue;  // the pasted-text corpus has its own test
+    if (rel.rfind("samples/bundles/", 0) == 0) continue;
     samples.push_back(rel);
   }
+  for (const auto& e : fs::directory_iterator(root + "samples/bundles"))
+    if (e.is_directory()) samples.push_back(fs::relative(e.path(), root).string());
   std::sort(samples.begin(), samples.end());
   REQUIRE(samples.size() >= 30);
   for (const std::string& rel : samples) {

@@ -232,7 +232,8 @@ class Walker {
       Member& m = *mp;
       InputInfo info;
       info.path = m.display;
-      info.bundle = root_;
+      // A single compressed file is an input of its own, not a bundle.
+      if (m.display != root_) info.bundle = root_;
       info.layout = layout;
       info.node = m.plan.node;
       info.read_as = m.plan.read_as;

@@ -73,9 +73,11 @@ std::string sos_host(std::string_view part) {
   size_t date = find_date(rest);
   if (date != std::string_view::npos && date > 0) {
     std::string_view host = rest.substr(0, date - 1);
-    // A trailing all-digit segment is the case number.
+    // A trailing all-digit segment of 4+ digits is the case number (a short
+    // one is more likely part of the host name, as in db-1).
     size_t dash = host.rfind('-');
-    if (dash != std::string_view::npos && all_digits(host.substr(dash + 1))) host = host.substr(0, dash);
+    if (dash != std::string_view::npos && host.size() - dash > 4 && all_digits(host.substr(dash + 1)))
+      host = host.substr(0, dash);
     return std::string(host);
   }
   size_t dot = rest.find('.');
@@ -158,9 +160,9 @@ MemberPlan plan_member(std::string_view logical_path) {
       plan.layout = "sosreport";
       plan.node = sos_host(p);
     } else if (p.rfind("eks_", 0) == 0 && p.size() > 4) {
-      plan.layout = "EKS log collector";
+      // The instance id, not the node name the logs use: said in the layout.
       std::string_view id = p.substr(4);
-      plan.node = std::string(id.substr(0, id.find('_')));
+      plan.layout = "EKS log collector, instance " + std::string(id.substr(0, id.find('_')));
     } else if (p.rfind("support-bundle-", 0) == 0) {
       plan.layout = "troubleshoot.sh support bundle";
     } else if (p == "host-collectors" && i + 2 < parts.size()) {
@@ -201,16 +203,17 @@ MemberPlan plan_member(std::string_view logical_path) {
   }
 
   // What the file is, by name.
+  bool journald = std::find(parts.begin(), parts.end(), std::string_view("journald")) != parts.end();
   if (plan.read_as.empty()) {
     if (lower == "containerd.log" || lower == "containerd-log.txt" || lower.find("unit_containerd") != std::string::npos ||
-        (parent == "journald" && lower.rfind("containerd", 0) == 0))
+        (journald && lower.rfind("containerd", 0) == 0))
       plan.read_as = "containerd log";
     else if (lower == "kubelet.log" || lower.find("unit_kubelet") != std::string::npos ||
-             (parent == "journald" && lower.rfind("kubelet", 0) == 0))
+             (journald && lower.rfind("kubelet", 0) == 0))
       plan.read_as = "kubelet log";
     else if (lower.find("unit_crio") != std::string::npos || lower == "crio.log")
       plan.read_as = "CRI-O log";
-    else if (lower == "journal.log" || lower.rfind("journalctl", 0) == 0 || parent == "journald")
+    else if (lower == "journal.log" || lower.rfind("journalctl", 0) == 0 || journald)
       plan.read_as = "journal";
     else if (lower.rfind("messages", 0) == 0 || lower.rfind("syslog", 0) == 0)
       plan.read_as = "system log";

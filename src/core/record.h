@@ -66,7 +66,8 @@ struct Event {
   int64_t duration_ms = -1;     // pull duration, -1 unknown
   int64_t waiting_ms = -1;      // kubelet's "(Y including waiting)": pull time plus queueing, -1 unknown
   int32_t count = 1;            // repeats this one line stands for (event count, "x4 over")
-  uint8_t channel = 0;          // which line of a source: kubelet PullImage (0), sync error (1), start failed (2)
+  uint8_t channel = 0;          // which line of a source: kubelet PullImage (0), sync error (1), start failed (2);
+                                // event (0), pod status (1)
   std::string age;              // a relative age as a kubectl table printed it ("90s", "16m"), kept as is
   int32_t ratelimit_remaining = -1;  // registry_response: ratelimit-remaining (pulls left in the window)
   int32_t ratelimit_limit = -1;      // ratelimit-limit

@@ -129,10 +129,22 @@ void write_bundle_inputs(std::ostream& out, const std::vector<InputInfo>& inputs
   std::map<std::string, std::vector<std::string>> skipped;  // reason -> members
   std::vector<std::string> quiet;                            // read, nothing about pulls
   size_t read = 0;
-  auto short_name = [&](const std::string& path) {
+  auto in_bundle = [&](const std::string& path) {
     return path.size() > bundle.size() + 1 && path.compare(0, bundle.size(), bundle) == 0 ? path.substr(bundle.size() + 1)
                                                                                           : path;
   };
+  // Collectors put everything under one folder (support-bundle-<date>/):
+  // said once in the head line instead of on every member.
+  std::string top;
+  for (size_t i = begin; i < end; ++i) {
+    std::string rel = in_bundle(inputs[i].path);
+    size_t slash = rel.find('/');
+    std::string first = slash == std::string::npos ? "" : rel.substr(0, slash + 1);
+    if (i == begin) top = first;
+    else if (first != top) top.clear();
+    if (top.empty()) break;
+  }
+  auto short_name = [&](const std::string& path) { return in_bundle(path).substr(top.size()); };
   for (size_t i = begin; i < end; ++i) {
     const InputInfo& in = inputs[i];
     if (!in.node.empty()) nodes.insert(in.node);
@@ -140,6 +152,7 @@ void write_bundle_inputs(std::ostream& out, const std::vector<InputInfo>& inputs
     else ++read;
   }
   std::string head = inputs[begin].layout.empty() ? "bundle" : inputs[begin].layout;
+  if (!top.empty()) head += " in " + top;
   if (!nodes.empty())
     head += fmt::format(", {} ({})", plural(static_cast<int64_t>(nodes.size()), "node", "nodes"),
                         list_summary(std::vector<std::string>(nodes.begin(), nodes.end()), 8));

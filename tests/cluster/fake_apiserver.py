@@ -18,6 +18,7 @@ import re
 import select
 import signal
 import socket
+import ssl
 import sys
 import threading
 import time
@@ -109,6 +110,13 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):  # the request log below replaces http.server's stderr chatter
         pass
 
+    def setup(self):
+        super().setup()
+        if isinstance(self.connection, ssl.SSLSocket):  # handshake here, not in the accepting thread
+            self.connection.settimeout(10)
+            self.connection.do_handshake()
+            self.connection.settimeout(None)
+
     def do_GET(self):
         try:
             self.serve()
@@ -149,8 +157,10 @@ class Handler(BaseHTTPRequestHandler):
         end = time.monotonic() + seconds
         while (left := end - time.monotonic()) > 0:
             readable, _, _ = select.select([self.connection], [], [], min(left, 0.2))
-            if readable and not self.connection.recv(1, socket.MSG_PEEK):
-                return True
+            if readable:  # peek beneath TLS: EOF, or a TLS alert record (close_notify), means gone
+                if socket.socket.recv(self.connection, 1, socket.MSG_PEEK) in (b"", b"\x15"):
+                    return True
+                time.sleep(min(left, 0.2))
         return False
 
     # ------------------------------------------------------------------ routing
@@ -334,7 +344,10 @@ class Handler(BaseHTTPRequestHandler):
         fileish = [s for s in services if (node, s) not in journals]
         stamp = lambda line: datetime.strptime(line[:22], "%b %d %H:%M:%S.%f")  # no year: fixtures stay in one
         yearless = lambda t: t.replace(year=1900, tzinfo=None) if t else None
-        since, until = yearless(when["sinceTime"]), yearless(when["untilTime"])
+        since = yearless(when["sinceTime"])
+        # getLoggingCmd passes --until=<sinceTime> (n.SinceTime, a kubelet slip); untilTime alone
+        # would dereference a nil SinceTime there, which is not reproduced: it is ignored
+        until = since if when["untilTime"] else None
         flags = 0 if q.get("caseSensitive", ["false"])[0] == "true" else re.IGNORECASE
         pattern = q.get("pattern", [""])[0]
         out = []
@@ -364,7 +377,10 @@ def main():
     p.add_argument("--port", type=int, default=0, help="0 picks a free port")
     p.add_argument("--port-file", help="also write the port here (atomically)")
     p.add_argument("--request-log", help="append one line per request: METHOD PATH?QUERY auth=yes|no")
-    p.add_argument("--token", help="require Authorization: Bearer TOKEN")
+    p.add_argument("--token", help="require Authorization: Bearer TOKEN (kubectl sends tokens only over https: use --tls)")
+    p.add_argument("--tls", action="store_true", help="serve https with --tls-cert/--tls-key")
+    p.add_argument("--tls-cert", help="PEM certificate (default: FIXTURES/tls/server.crt, for 127.0.0.1)")
+    p.add_argument("--tls-key", help="PEM key (default: FIXTURES/tls/server.key)")
     p.add_argument("--server-version", default="v1.32.4",
                    help="/version's gitVersion (gcloud's kubectl dispatcher picks its kubectl by it)")
     p.add_argument("--sleep", type=float, default=30, help="seconds the timeout scenario holds each request")
@@ -373,12 +389,20 @@ def main():
     httpd = ThreadingHTTPServer(("127.0.0.1", opts.port), Handler)
     httpd.daemon_threads = True  # a held request must not keep the process alive once it is told to stop
     httpd.opts, httpd.cluster, httpd.log_lock = opts, Cluster(opts.fixtures), threading.Lock()
+    if opts.tls:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(opts.tls_cert or os.path.join(opts.fixtures, "tls", "server.crt"),
+                            opts.tls_key or os.path.join(opts.fixtures, "tls", "server.key"))
+        httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True, do_handshake_on_connect=False)
     port = httpd.server_address[1]
     if opts.port_file:
         with open(opts.port_file + ".tmp", "w") as f:
             f.write(f"{port}\n")
         os.replace(opts.port_file + ".tmp", opts.port_file)
     print(f"PORT {port}", flush=True)
+    if opts.token and not opts.tls:
+        print("fake_apiserver: kubectl sends no token over http (clientcmd applies credentials only "
+              "to https servers), so every kubectl request will get 401; add --tls", file=sys.stderr)
 
     def stop(signum, frame):
         raise SystemExit(0)

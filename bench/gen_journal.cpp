@@ -507,7 +507,7 @@ struct Gen {
     }
 
     // ---- setup ---------------------------------------------------------------------
-    void setup(int n_nodes, i64 start) {
+    void setup(int n_nodes, i64 start, u64 first_node = 1) {
         t_start = start;
         imgs.resize(C_COUNT);
         u64 iseed = rng.next();
@@ -515,7 +515,7 @@ struct Gen {
             for (const char* s : kImgSpecs[c]) imgs[c].push_back(make_img(s, iseed));
         for (int i = 0; i < n_nodes; ++i) {
             Node n;
-            n.name = "node-"; put_u(n.name, static_cast<u64>(i + 1));
+            n.name = "node-"; put_u(n.name, static_cast<u64>(i) + first_node);
             switch (i % 3) {  // a cluster mid-upgrade: three runtime/kubelet combinations
                 case 0: n.ctrd = Ctrd::V17; n.kube = Kube::V129; n.debug = true; n.mirror = true; break;
                 case 1: n.ctrd = Ctrd::V16; n.kube = Kube::V127; n.debug = false; n.mirror = false; break;
@@ -1540,6 +1540,7 @@ struct Gen {
         "  --size SIZE        bytes to write, suffix K, M or G (binary: 1K = 1024); output stops at the first\n"
         "                     line boundary at or after SIZE\n"
         "  --nodes N          number of hosts node-1..node-N (default 3)\n"
+        "  --first-node K     number hosts from node-K instead (one journal per node of a bundle)\n"
         "  --seed S           PRNG seed (default 42); same arguments give byte-identical output\n"
         "  --pull-ratio R     share of lines that belong to image-pull sequences, 0..0.5 (default 0.03)\n"
         "  --start TS         journal start time, UTC (default 2026-03-17T08:00:00)\n"
@@ -1638,7 +1639,7 @@ void print_truth(const Gen& g, u64 seed, u64 ratio_ppm, const std::string& start
 }  // namespace
 
 int main(int argc, char** argv) {
-    u64 size = 0, seed = 42, ratio_ppm = 30'000, n_nodes = 3;
+    u64 size = 0, seed = 42, ratio_ppm = 30'000, n_nodes = 3, first_node = 1;
     std::string start_s = "2026-03-17T08:00:00";
     bool have_size = false;
     for (int i = 1; i < argc; ++i) {
@@ -1650,6 +1651,7 @@ int main(int argc, char** argv) {
         else if (i + 1 < argc) val = argv[++i];
         else { std::fprintf(stderr, "pullscan-genjournal: missing value for %s\n", a.c_str()); usage(2); }
         if (a == "--size") { if (!parse_size(val, size) || size == 0) { std::fprintf(stderr, "pullscan-genjournal: bad --size '%s'\n", val.c_str()); usage(2); } have_size = true; }
+        else if (a == "--first-node") { if (!parse_u64(val, first_node) || first_node < 1 || first_node > 100000) { std::fprintf(stderr, "pullscan-genjournal: bad --first-node '%s'\n", val.c_str()); usage(2); } }
         else if (a == "--nodes") { if (!parse_u64(val, n_nodes) || n_nodes < 1 || n_nodes > 1000) { std::fprintf(stderr, "pullscan-genjournal: bad --nodes '%s' (1..1000)\n", val.c_str()); usage(2); } }
         else if (a == "--seed") { if (!parse_u64(val, seed)) { std::fprintf(stderr, "pullscan-genjournal: bad --seed '%s'\n", val.c_str()); usage(2); } }
         else if (a == "--pull-ratio") { if (!parse_ratio(val, ratio_ppm)) { std::fprintf(stderr, "pullscan-genjournal: bad --pull-ratio '%s' (0..0.5)\n", val.c_str()); usage(2); } }
@@ -1666,7 +1668,7 @@ int main(int argc, char** argv) {
     parse_start(start_s, start);
 
     static Gen g(seed);
-    g.setup(static_cast<int>(n_nodes), start);
+    g.setup(static_cast<int>(n_nodes), start, first_node);
     g.run(size, ratio_ppm, stdout);
     print_truth(g, seed, ratio_ppm, start_s);
     return 0;

@@ -10,7 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 PACKAGES=(build-essential cmake pkg-config libre2-dev libsimdjson-dev libcli11-dev libfmt-dev
-          libsqlite3-dev catch2 libyaml-cpp-dev libarchive-dev zlib1g-dev sqlite3)
+          libsqlite3-dev catch2 libyaml-cpp-dev libarchive-dev zlib1g-dev sqlite3
+          python3 xz-utils zstd)
 BUILD_DIR=${BUILD_DIR:-build}
 
 install_deps() {
@@ -18,6 +19,9 @@ install_deps() {
   for p in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
+  # The kubectl plugin's tests run the real kubectl: any kubectl on PATH will
+  # do (1.20 to 1.33 are tested); Debian's own package when there is none.
+  command -v kubectl >/dev/null 2>&1 || missing+=(kubernetes-client)
   [ ${#missing[@]} -eq 0 ] && return 0
   echo "dev.sh: installing ${missing[*]}" >&2
   local sudo=()

@@ -92,6 +92,9 @@ void decode_event(element ev, const LineContext& ctx, std::vector<Event>& out, D
   if (t.empty()) t = str(ev, "eventTime");
   if (t.empty()) t = str(ev, "firstTimestamp");
   if (t.empty()) t = str_path(ev, {"metadata", "creationTimestamp"});
+  std::string_view first = str(ev, "firstTimestamp");
+  if (first.empty()) first = str(ev, "deprecatedFirstTimestamp");
+  if (first.empty()) first = str(ev, "eventTime");
   size_t before = out.size();
   decode_event_message(reason, message, ctx, out);
   for (size_t i = before; i < out.size(); ++i) {
@@ -105,6 +108,8 @@ void decode_event(element ev, const LineContext& ctx, std::vector<Event>& out, D
     if (int64_t ns = when(t)) {
       e.time_ns = ns;
       e.time_flags = time_has_date | time_has_year | time_has_zone;
+      // All repeats are new only when the count is the whole story (not a watch update).
+      if (int64_t f = when(first); f && f < ns && fresh == count) e.first_ns = f;
     }
   }
 }

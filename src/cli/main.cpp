@@ -3,6 +3,8 @@
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <iostream>
 
 #include "cli/run.h"
@@ -52,9 +54,33 @@ int main(int argc, char** argv) {
   CLI::App* rules_check = rules->add_subcommand("check", "Validate a rules directory and its examples");
   rules_check->add_option("dir", opt.check_dir, "Rules directory")->required();
   app.add_subcommand("formats", "List the input formats pullscan recognises");
+  CLI::App* cluster = app.add_subcommand(
+      "cluster", "Read a live cluster through kubectl (also installed as the kubectl plugin `kubectl pullscan`)");
+  cluster->fallthrough();  // -o, --db, --width... of the main command work here too
+  ClusterOptions& c = opt.cluster;
+  if (const char* k = std::getenv("KUBECTL"); k && *k) c.kubectl = k;
+  cluster->add_option("-n,--namespace", c.ns, "Namespace to read (default: the context's)");
+  cluster->add_flag("-A,--all-namespaces", c.all_namespaces, "Read every namespace");
+  cluster->add_option("--context", c.context, "kubeconfig context to use");
+  cluster->add_option("--kubeconfig", c.kubeconfig, "kubeconfig file to use");
+  cluster->add_option("--request-timeout", c.request_timeout, "kubectl's --request-timeout (e.g. 30s)");
+  cluster->add_flag("--node-logs", c.node_logs,
+                    "Also read containerd and kubelet journals of the nodes where pulls failed (node log query API)");
+  cluster->add_option("--since", c.since, "Only what happened since then: 30m, 2h, 3d or an RFC 3339 time");
+  cluster->add_flag("-w,--watch", c.watch, "Follow events as they come; a line per new failure and finding");
+  cluster->add_option("--kubectl", c.kubectl, "kubectl binary (default: kubectl on PATH, or $KUBECTL)");
 
+  // Installed as kubectl-pullscan, kubectl runs it as `kubectl pullscan ARGS`:
+  // the same binary, the cluster command.
+  std::vector<std::string> args(argv + 1, argv + argc);
+  std::string self = argv[0];
+  if (self.substr(self.rfind('/') == std::string::npos ? 0 : self.rfind('/') + 1) == "kubectl-pullscan") {
+    args.insert(args.begin(), "cluster");
+    app.name("kubectl pullscan");
+  }
+  std::reverse(args.begin(), args.end());  // CLI11 takes them last-first
   try {
-    app.parse(argc, argv);
+    app.parse(args);
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
     return code == 0 ? 0 : exit_error;
@@ -64,6 +90,7 @@ int main(int argc, char** argv) {
   else if (rules_list->parsed()) opt.command = Command::rules_list;
   else if (rules_check->parsed()) opt.command = Command::rules_check;
   else if (app.got_subcommand("formats")) opt.command = Command::formats;
+  else if (cluster->parsed()) opt.command = Command::cluster;
   opt.scan.format = format;
   if (year) {
     if (year < 1970 || year > 2200) {

@@ -8,12 +8,13 @@
 #include <vector>
 
 #include "bundle/bundle.h"
+#include "cluster/cluster.h"
 #include "parsers/parser.h"
 
 namespace pullscan {
 
 /// What to do.
-enum class Command { scan, sql, explain, rules_list, rules_check, formats };
+enum class Command { scan, sql, explain, rules_list, rules_check, formats, cluster };
 
 /// Everything the command line can say.
 struct Options {
@@ -32,6 +33,7 @@ struct Options {
   bool stdin_is_terminal = false;   // set by main; stdin is never read from a terminal by default
   ScanOptions scan;
   BundleOptions bundle;             // limits and progress for bundles
+  ClusterOptions cluster;           // `pullscan cluster` / `kubectl pullscan`
 };
 
 /// Parses a byte count with an optional K/M/G/T suffix (powers of 1024).

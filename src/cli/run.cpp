@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "classify/classify.h"
+#include "cluster/cluster.h"
 #include "core/diag.h"
 #include "core/text.h"
 #include "core/timeutil.h"
@@ -181,39 +182,27 @@ int run_scan(const Options& opt, const RuleSet& rules, std::ostream& out, std::o
 volatile int g_stop = 0;
 extern "C" void on_stop_signal(int) { g_stop = 1; }
 
-// journalctl -f | pullscan --follow: after each block of new lines the pulls
-// so far are analysed again (only pull events are kept, so this stays small)
-// and what is new is printed at once; the full report and the database come
-// at the end of input or on Ctrl-C.
-int run_follow(const Options& opt, const RuleSet& rules, std::ostream& out, std::ostream& err) {
-  if (opt.paths.size() > 1) {
-    err << "pullscan: --follow reads one input (a pipe or a growing file)\n";
-    return exit_error;
-  }
-  std::string path = opt.paths.empty() ? "-" : opt.paths.front();
-  struct sigaction sa {};
-  sa.sa_handler = on_stop_signal;  // no SA_RESTART: a blocked read returns, and the loop sees the flag
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
+// Follows one live stream (journalctl -f, kubectl's event watch): after each
+// block of new lines the pulls so far are analysed again (only pull events
+// are kept, so this stays small) and what is new is printed at once; the full
+// report and the database come at the end of input or on Ctrl-C. `r` and
+// `clocks` may already hold inputs read before the stream (a snapshot).
+int follow_stream(const Options& opt, const RuleSet& rules, BlockReader& reader, InputInfo info, RunResult& r,
+                  std::vector<InputClock>& clocks, std::ostream& out, std::ostream& err) {
   ScanOptions scan = with_rules(opt.scan, rules);
-  scan.read.follow = true;
-  scan.read.stop = &g_stop;
   Diagnostics diag(err);
-  std::string error;
-  std::unique_ptr<BlockReader> reader = open_input(path, scan.read, error);
-  if (!reader) {
-    diag.input_unreadable(path, error);
-    return exit_error;
-  }
-  RunResult r;
-  InputInfo info;
-  info.path = path;
-  std::vector<InputClock> clocks(1);
+  std::vector<InputInfo> before = r.inputs;
+  uint32_t index = static_cast<uint32_t>(before.size());
+  clocks.emplace_back();
   std::set<std::string> told;
   std::map<std::string, int64_t> told_findings;
   const int year = current_year();
+  auto with_stream = [&] {
+    r.inputs = before;
+    r.inputs.push_back(info);
+  };
   auto tell = [&] {
-    r.inputs = {info};
+    with_stream();
     analyse(scan, rules, clocks, r, year);
     for (const PullAttempt& a : r.attempts) {
       if (a.outcome != Outcome::failed && a.outcome != Outcome::backoff) continue;
@@ -235,13 +224,145 @@ int run_follow(const Options& opt, const RuleSet& rules, std::ostream& out, std:
     }
     out.flush();
   };
-  scan_input(*reader, 0, scan, diag, info, r.events, clocks[0], tell);
+  if (!r.events.empty()) tell();
+  scan_input(reader, index, scan, diag, info, r.events, clocks.back(), tell);
   diag.flush_summary();
-  r.inputs = {info};
+  with_stream();
   std::vector<int64_t> attempt_of = analyse(scan, rules, clocks, r, year);
   out << "\n";
   if (!opt.no_db) {
     std::string db = opt.db.empty() ? default_db_path() : opt.db;
+    std::string error;
+    if (!write_store(db, r, attempt_of, error)) {
+      err << "pullscan: " << db << ": cannot write the database: " << error << '\n';
+      return exit_error;
+    }
+  }
+  return report_and_exit(opt, rules, r, out);
+}
+
+void install_stop_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;  // no SA_RESTART: a blocked read returns, and the loop sees the flag
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+int run_follow(const Options& opt, const RuleSet& rules, std::ostream& out, std::ostream& err) {
+  if (opt.paths.size() > 1) {
+    err << "pullscan: --follow reads one input (a pipe or a growing file)\n";
+    return exit_error;
+  }
+  std::string path = opt.paths.empty() ? "-" : opt.paths.front();
+  install_stop_handlers();
+  ReadOptions read = opt.scan.read;
+  read.follow = true;
+  read.stop = &g_stop;
+  std::string error;
+  std::unique_ptr<BlockReader> reader = open_input(path, read, error);
+  if (!reader) {
+    Diagnostics diag(err);
+    diag.input_unreadable(path, error);
+    return exit_error;
+  }
+  RunResult r;
+  std::vector<InputClock> clocks;
+  InputInfo info;
+  info.path = path;
+  return follow_stream(opt, rules, *reader, info, r, clocks, out, err);
+}
+
+int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// kubectl pullscan: events and pod statuses of the chosen namespaces, then
+// (--node-logs) the journals of the nodes where pulls failed, analysed as
+// one run; --watch then follows the event stream.
+int run_cluster(const Options& opt, const RuleSet& rules, std::ostream& out, std::ostream& err) {
+  const ClusterOptions& c = opt.cluster;
+  const int64_t now = now_ns();
+  std::optional<int64_t> since = parse_since(c.since, now);
+  if (!c.since.empty() && !since) {
+    err << "pullscan: --since: expected a duration like 30m, 2h, 3d or an RFC 3339 time, got '" << c.since << "'\n";
+    return exit_error;
+  }
+  std::vector<ClusterText> texts;
+  std::vector<std::string> problems;
+  bool fatal = false;
+  gather_objects(c, texts, problems, fatal, /*events=*/!c.watch);
+  Diagnostics diag(err);
+  RunResult r;
+  std::vector<InputClock> clocks;
+  const ScanOptions scan = with_rules(opt.scan, rules);
+  auto add_text = [&](const ClusterText& t) {
+    InputInfo info;
+    info.path = t.name;
+    InputClock clock;
+    // What the cluster returns is as of now: year-less journal lines are from before it.
+    clock.collected_ns = now;
+    clock.collected_from = "the time it was read from the cluster";
+    std::unique_ptr<BlockReader> reader = open_memory(t.text, scan.read, 0);
+    scan_input(*reader, static_cast<uint32_t>(r.inputs.size()), scan, diag, info, r.events, clock);
+    r.inputs.push_back(std::move(info));
+    clocks.push_back(std::move(clock));
+  };
+  for (const ClusterText& t : texts) add_text(t);
+  if (!fatal && c.node_logs) {
+    std::set<std::string> nodes;
+    int64_t earliest = 0;
+    for (const Event& e : r.events) {
+      if (e.node.empty() || (e.kind != EventKind::pull_failed && e.kind != EventKind::back_off)) continue;
+      nodes.insert(e.node);
+      if (e.time_ns && (e.time_flags & time_has_zone) && (!earliest || e.time_ns < earliest)) earliest = e.time_ns;
+    }
+    if (nodes.empty()) {
+      problems.push_back("--node-logs: no node has failed pulls in the events or pod statuses read, so no node logs were read");
+    } else {
+      constexpr size_t kMaxNodes = 20;
+      std::vector<std::string> list(nodes.begin(), nodes.end());
+      if (list.size() > kMaxNodes) {
+        problems.push_back(fmt::format("--node-logs: {} nodes have failed pulls; reading the first {} (by name)", list.size(), kMaxNodes));
+        list.resize(kMaxNodes);
+      }
+      // From --since, else a little before the first failure seen, else the last hour.
+      int64_t from = since ? *since : earliest ? earliest - 5 * 60 * 1000000000LL : now - 3600 * 1000000000LL;
+      size_t had = texts.size();
+      gather_node_logs(c, list, from, texts, problems);
+      for (size_t k = had; k < texts.size(); ++k) add_text(texts[k]);
+    }
+  }
+  for (const std::string& p : problems) err << "pullscan: cluster: " << p << '\n';
+  if (since) {
+    // Events kept by the API for longer than asked about.
+    std::vector<Event> kept;
+    for (Event& e : r.events)
+      if (!(e.time_ns && (e.time_flags & time_has_zone) && e.time_ns < *since)) kept.push_back(std::move(e));
+    r.events = std::move(kept);
+  }
+  if (fatal) return exit_error;
+  if (c.watch) {
+    install_stop_handlers();
+    KubectlWatch w = start_event_watch(c);
+    if (w.pid < 0) {
+      err << "pullscan: cluster: " << w.spawn_error << '\n';
+      return exit_error;
+    }
+    ReadOptions read = scan.read;
+    read.stop = &g_stop;
+    std::unique_ptr<BlockReader> reader = open_follow_fd(w.out_fd, read);
+    InputInfo info;
+    info.path = "kubectl get events --watch" + std::string(c.all_namespaces ? " --all-namespaces" : c.ns.empty() ? "" : " --namespace=" + c.ns);
+    int code = follow_stream(opt, rules, *reader, info, r, clocks, out, err);
+    std::string problem = finish_event_watch(w, g_stop != 0);
+    if (!problem.empty()) err << "pullscan: cluster: event watch ended: " << problem << '\n';
+    return code;
+  }
+  if (texts.empty()) return exit_error;
+  std::vector<int64_t> attempt_of = analyse(opt.scan, rules, clocks, r, current_year());
+  if (!opt.no_db) {
+    std::string db = opt.db.empty() ? default_db_path() : opt.db;
+    std::string error;
     if (!write_store(db, r, attempt_of, error)) {
       err << "pullscan: " << db << ": cannot write the database: " << error << '\n';
       return exit_error;
@@ -325,6 +446,7 @@ int run(const Options& opt, std::istream& in, std::ostream& out, std::ostream& e
       return exit_ok;
     }
     if (opt.command == Command::explain) return run_explain(opt, rules, in, out, err);
+    if (opt.command == Command::cluster) return run_cluster(opt, rules, out, err);
     if (opt.follow) return run_follow(opt, rules, out, err);
     return run_scan(opt, rules, out, err);
   } catch (const Fatal& f) {

@@ -66,6 +66,7 @@ struct Event {
   int64_t duration_ms = -1;     // pull duration, -1 unknown
   int64_t waiting_ms = -1;      // kubelet's "(Y including waiting)": pull time plus queueing, -1 unknown
   int32_t count = 1;            // repeats this one line stands for (event count, "x4 over")
+  int64_t first_ns = 0;         // with count > 1: when the first repeat happened (firstTimestamp), 0 unknown
   uint8_t channel = 0;          // which line of a source: kubelet PullImage (0), sync error (1), start failed (2);
                                 // event (0), pod status (1)
   std::string age;              // a relative age as a kubectl table printed it ("90s", "16m"), kept as is

@@ -76,6 +76,15 @@ void Correlator::attach(uint32_t ai, uint32_t index, const Event& e, bool identi
 int64_t Correlator::find_open_for_start(const Event& e, uint32_t channel) const {
   auto it = by_key_.find(key_of(e.node, e.image));
   if (it == by_key_.end()) return -1;
+  // "Pulling" counted N times between firstTimestamp and lastTimestamp: the
+  // starts of the N pulls in that span, ended or not, earliest first.
+  if (e.first_ns && e.count > 1 && e.time_ns) {
+    for (uint32_t i : it->second) {
+      const PullAttempt& a = attempts_[i];
+      if ((started_by_[i] & channel) || !a.first_ns) continue;
+      if (a.first_ns >= e.first_ns - opt_.start_window_ns && a.first_ns <= e.time_ns + opt_.start_window_ns) return i;
+    }
+  }
   for (auto r = it->second.rbegin(); r != it->second.rend(); ++r) {
     const PullAttempt& a = attempts_[*r];
     if (ended_by_[*r] || (started_by_[*r] & channel)) continue;
@@ -97,7 +106,12 @@ int64_t Correlator::find_for_outcome(const Event& e, uint32_t channel) const {
       if (is_outcome(o.kind) && o.kind != e.kind) return false;
     }
     int64_t ref = ended_by_[i] ? ended_at_[i] : a.last_ns;
-    return near(ref, e.time_ns, ended_by_[i] ? opt_.end_window_ns : opt_.end_window_ns * 10);
+    int64_t window = ended_by_[i] ? opt_.end_window_ns : opt_.end_window_ns * 10;
+    // An event counted N times between firstTimestamp and lastTimestamp
+    // stands for N failures anywhere in that span.
+    if (e.first_ns && e.count > 1 && ref && e.time_ns)
+      return ref >= e.first_ns - window && ref <= e.time_ns + window;
+    return near(ref, e.time_ns, window);
   };
   if (!e.image.empty()) {
     auto it = by_key_.find(key_of(e.node, e.image));

@@ -234,6 +234,12 @@ std::unique_ptr<BlockReader> open_memory(std::string text, const ReadOptions& op
                                            first_line ? first_line : 1);
 }
 
+std::unique_ptr<BlockReader> open_follow_fd(int fd, const ReadOptions& opt) {
+  ReadOptions o = opt;
+  o.follow = true;
+  return std::make_unique<LineBlockReader>(std::make_unique<FollowSource>(fd, opt.stop), o, 0);
+}
+
 std::optional<uint64_t> plain_file_size(const std::string& path) {
   if (path == "-") return std::nullopt;
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);

@@ -60,6 +60,10 @@ uint64_t next_line_start(const std::string& path, uint64_t offset);
 std::unique_ptr<BlockReader> open_memory(std::string text, const ReadOptions& opt, int64_t mtime_ns,
                                          uint64_t first_line = 1);
 
+/// Follows an already open descriptor (a subprocess's stdout) as opt.follow
+/// does a pipe; the reader owns and closes fd.
+std::unique_ptr<BlockReader> open_follow_fd(int fd, const ReadOptions& opt);
+
 /// Opens path ("-" = stdin). Returns nullptr and sets error when it cannot be opened.
 std::unique_ptr<BlockReader> open_input(const std::string& path, const ReadOptions& opt, std::string& error);
 

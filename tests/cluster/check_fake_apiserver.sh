@@ -8,8 +8,8 @@
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 KUBECTL=${KUBECTL:-kubectl}
-command -v "$KUBECTL" >/dev/null || { echo "SKIP: no kubectl ($KUBECTL)"; exit 0; }
-command -v python3 >/dev/null || { echo "SKIP: no python3"; exit 0; }
+command -v "$KUBECTL" >/dev/null || { echo "FAIL: no kubectl ($KUBECTL); ./dev.sh installs one"; exit 1; }
+command -v python3 >/dev/null || { echo "FAIL: no python3"; exit 1; }
 WORK=$(mktemp -d)
 SRV_PID=
 cleanup() { [ -n "$SRV_PID" ] && kill "$SRV_PID" 2>/dev/null; rm -rf "$WORK"; }

@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# Integration test of `kubectl pullscan`: the real kubectl runs the plugin
+# (found on PATH as kubectl-pullscan, the build's symlink to pullscan), and the
+# plugin runs the real kubectl against fake_apiserver.py, started here on
+# loopback over TLS with a bearer token. Each scenario checks the report, the
+# one-line diagnostics, the exit code and what reached the server.
+#   tests/cluster/plugin_test.sh BUILD_DIR
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+BUILD=$(cd "${1:?usage: plugin_test.sh BUILD_DIR}" && pwd)
+command -v kubectl >/dev/null || { echo "FAIL: kubectl is not installed (dev.sh installs it)"; exit 1; }
+command -v python3 >/dev/null || { echo "FAIL: python3 is not installed"; exit 1; }
+WORK=$(mktemp -d)
+SRV_PID=
+cleanup() { [ -n "$SRV_PID" ] && kill "$SRV_PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"; }
+trap cleanup EXIT
+export HOME=$WORK/home  # a fresh kubectl discovery cache for every run
+mkdir -p "$HOME"
+unset KUBECONFIG KUBECTL
+export PATH="$BUILD:$PATH"
+failed=0
+
+start() {  # start SCENARIO: server over TLS with token auth; sets KCFG, REQLOG, PORT
+    local scenario=$1 dir
+    dir=$(mktemp -d "$WORK/$scenario.XXXX")
+    REQLOG=$dir/requests.log
+    python3 "$HERE/fake_apiserver.py" --fixtures "$HERE/fixtures" --scenario "$scenario" --request-log "$REQLOG" \
+        --tls --token s3cret >"$dir/stdout" 2>"$dir/stderr" &
+    SRV_PID=$!
+    for _ in $(seq 200); do grep -q '^PORT ' "$dir/stdout" 2>/dev/null && break; sleep 0.05; done
+    PORT=$(sed -n 's/^PORT //p' "$dir/stdout")
+    [ -n "$PORT" ] || { echo "FAIL: fake API server did not start"; cat "$dir/stderr"; exit 1; }
+    KCFG=$dir/kubeconfig
+    cat >"$KCFG" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: fake
+  cluster:
+    server: https://127.0.0.1:$PORT
+    certificate-authority: $HERE/fixtures/tls/server.crt
+contexts:
+- name: fake
+  context: {cluster: fake, user: viewer}
+- name: fake-infra
+  context: {cluster: fake, user: viewer, namespace: infra}
+current-context: fake
+users:
+- name: viewer
+  user: {token: s3cret}
+EOF
+}
+stop() { [ -n "$SRV_PID" ] && kill "$SRV_PID" 2>/dev/null; wait "$SRV_PID" 2>/dev/null; SRV_PID=; }
+
+run() {  # run ARGS...: kubectl pullscan ARGS; sets OUT, ERR, RC
+    kubectl pullscan --kubeconfig "$KCFG" --no-db --width 200 "$@" >"$WORK/out" 2>"$WORK/err"
+    RC=$?
+    OUT=$(cat "$WORK/out")
+    ERR=$(cat "$WORK/err")
+}
+
+check() {  # check DESCRIPTION TEST...
+    local what=$1; shift
+    if "$@"; then echo "ok - $what"; else
+        echo "FAIL - $what"; echo "  exit $RC"; echo "  stderr: $ERR" | head -20; echo "$OUT" | head -40 | sed 's/^/  out: /'
+        failed=$((failed + 1))
+    fi
+}
+has() { grep -qF -- "$2" <<<"$1"; }
+hasnt() { ! grep -qF -- "$2" <<<"$1"; }
+lines() { [ "$(grep -c . <<<"$1")" -eq "$2" ]; }
+
+# kubectl finds the plugin.
+check "kubectl plugin list finds kubectl-pullscan" bash -c "kubectl plugin list 2>/dev/null | grep -q '/kubectl-pullscan$'"
+
+start ok
+run -n shop
+check "ok -n shop: exit 1, the Docker Hub rate limit on node-a" bash -c "[ $RC -eq 1 ]"
+check "  finding" has "$OUT" "Docker Hub pull rate limit reached [rate_limited]"
+check "  node" has "$OUT" "nodes     node-a"
+check "  inputs name the kubectl commands" has "$OUT" "kubectl get events --namespace=shop"
+check "  nothing on stderr" lines "$ERR" 0
+check "  the namespace reached the server" has "$(cat "$REQLOG")" "/api/v1/namespaces/shop/events"
+check "  pods read too" has "$(cat "$REQLOG")" "/api/v1/namespaces/shop/pods"
+check "  with the token" hasnt "$(cat "$REQLOG")" "auth=no"
+# Golden: the report as a user reads it.
+GOLDEN=$HERE/../golden/cluster/ok-shop.txt
+if [ -n "${UPDATE_GOLDEN:-}" ]; then mkdir -p "$(dirname "$GOLDEN")"; printf '%s\n' "$OUT" >"$GOLDEN"; fi
+check "  report equals tests/golden/cluster/ok-shop.txt" bash -c "diff <(printf '%s\n' \"\$1\") '$GOLDEN'" _ "$OUT"
+
+run -A
+check "ok -A: both findings" bash -c "[ $RC -eq 1 ]"
+check "  not found on node-b" has "$OUT" "[not_found]"
+check "  all namespaces reached the server" has "$(cat "$REQLOG")" "/api/v1/events?"
+
+run --context fake-infra
+check "--context fake-infra: the context's namespace" has "$(cat "$REQLOG")" "/api/v1/namespaces/infra/events"
+check "  its finding" has "$OUT" "ghcr.io/acme/agent:v9.9.9"
+
+run -n shop --node-logs --since 2026-11-20T09:00:00Z
+check "--node-logs: node-a's journal was read" has "$(cat "$REQLOG")" "/api/v1/nodes/node-a/proxy/logs/?query=containerd&query=kubelet&sinceTime=2026-11-20T09"
+check "  and named in the inputs" has "$OUT" "node-a: containerd and kubelet journal"
+check "  Docker Hub's headers counted from containerd's debug lines" has "$OUT" "203.0.113.7"
+stop
+
+start unauthorized
+run -n shop
+check "401: exit 2" bash -c "[ $RC -eq 2 ]"
+check "  one line on stderr" lines "$ERR" 1
+check "  saying so" has "$ERR" "pullscan: cluster: not logged in to the cluster"
+stop
+
+start forbidden-events
+run -n shop
+check "403 on events: the pods are still analysed (exit 1)" bash -c "[ $RC -eq 1 ]"
+check "  one line for the forbidden list" has "$ERR" 'not allowed to list events in namespace shop (kubectl: Error from server (Forbidden): events is forbidden: User "system:serviceaccount:default:viewer"'
+check "  the events API tried instead" has "$(cat "$REQLOG")" "/apis/events.k8s.io/v1/namespaces/shop/events"
+check "  a finding" has "$OUT" "[rate_limited]"
+stop
+
+start events-v1-only
+run -n shop
+check "404 on core events: events.k8s.io/v1 read instead" has "$ERR" "read events through events.k8s.io/v1 instead"
+check "  the same finding" has "$OUT" "Docker Hub pull rate limit reached [rate_limited]"
+stop
+
+start nodelogs-disabled
+run -n shop --node-logs
+check "node log query off: one line naming the node and the setting" has "$ERR" "node log query is not enabled on node-a: its kubelet needs the NodeLogQuery feature gate and enableSystemLogQuery: true"
+check "  the report still comes (exit 1)" bash -c "[ $RC -eq 1 ] && grep -q rate_limited '$WORK/out'"
+stop
+
+start nodelogs-handler-disabled
+run -n shop --node-logs
+check "kubelet log handler off: said so" has "$ERR" "the kubelet's log endpoint is disabled on node-a (enableSystemLogHandler: false)"
+stop
+
+start timeout
+run -n shop --request-timeout 2s
+check "timeout: exit 2 and one line" bash -c "[ $RC -eq 2 ] && [ \$(grep -c . '$WORK/err') -eq 1 ]"
+check "  saying the cluster did not answer" has "$ERR" "the cluster did not answer in time (--request-timeout 2s)"
+stop
+
+run -n shop
+check "server gone: exit 2, cannot reach" bash -c "[ $RC -eq 2 ] && grep -q 'pullscan: cluster: cannot reach the cluster' '$WORK/err'"
+
+kubectl pullscan --kubeconfig "$KCFG" --no-db --kubectl /nonexistent/kubectl -n shop >"$WORK/out" 2>"$WORK/err"
+RC=$?; ERR=$(cat "$WORK/err"); OUT=
+check "no kubectl: exit 2, one line" bash -c "[ $RC -eq 2 ] && [ \"\$(cat '$WORK/err')\" = 'pullscan: cluster: /nonexistent/kubectl not found on PATH (install kubectl, or give its path with --kubectl)' ]"
+
+start ok
+SECONDS=0
+run -n shop --watch
+check "--watch: the new pod's failure is told as it comes" has "$OUT" "shop/worker-59c8d-vwxyz docker.io/library/python:3.12-slim failed: rate_limited"
+check "  a finding line" has "$OUT" "finding new: [rate_limited] docker.io"
+check "  the full report when the watch ends" has "$OUT" "Docker Hub pull rate limit reached [rate_limited]"
+check "  the watch reached the server" has "$(cat "$REQLOG")" "watch=true"
+check "  ended when the server closed the watch (within 20s)" bash -c "[ $SECONDS -lt 20 ]"
+stop
+
+if [ $failed -ne 0 ]; then echo "$failed checks failed"; exit 1; fi
+echo "all checks passed"

@@ -36,7 +36,7 @@ TEST_CASE("kubectl failures are classified by their stable words", "[cluster]") 
   CHECK(line == "error: unknown flag: --bogus");
 }
 
-TEST_CASE("--since as a duration or an RFC 3339 time", "[cluster]") {
+TEST_CASE("since: a duration or an RFC 3339 time", "[cluster]") {
   const int64_t now = civil_to_ns(2026, 11, 23, 12, 0, 0, 0);
   CHECK(parse_since("2h", now) == civil_to_ns(2026, 11, 23, 10, 0, 0, 0));
   CHECK(parse_since("30m", now) == civil_to_ns(2026, 11, 23, 11, 30, 0, 0));

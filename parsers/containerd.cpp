@@ -19,6 +19,7 @@ struct LogrusLine {
   std::string msg, error, host;
   // Docker Hub's rate-limit headers on `fetch response received` (debug).
   std::string rl_remaining, rl_limit, rl_source, url, status;
+  std::string method;  // request.method of `do request`
 };
 
 // Skips a Go-quoted value starting at s[i] == '"'; returns the index after it.
@@ -48,6 +49,7 @@ bool parse_logrus_text(std::string_view s, LogrusLine& out) {
     else if (key == "response.header.docker-ratelimit-source") target = &out.rl_source;
     else if (key == "url") target = &out.url;
     else if (key == "response.status") target = &out.status;
+    else if (key == "request.method") target = &out.method;
     if (v < s.size() && s[v] == '"') {
       size_t end = skip_quoted(s, v);
       if (target) {
@@ -103,6 +105,16 @@ void dispatch(const LogrusLine& l, const LineContext& ctx, std::vector<Event>& o
     e.host = l.host;
     std::string_view u = l.url;
     if (size_t p = u.find("://"); p != std::string_view::npos) e.host = std::string(u.substr(p + 3, u.find('/', p + 3) - p - 3));
+    return;
+  }
+  // A manifest request: Docker Hub charges a pull for each GET, not for HEADs.
+  if (m == "do request" && (l.method == "GET" || l.method == "HEAD") && l.url.find("/manifests/") != std::string::npos) {
+    Event& e = emit(EventKind::registry_request);
+    e.reason = l.method;
+    e.host = l.host;
+    std::string_view u = l.url;
+    if (size_t p = u.find("://"); p != std::string_view::npos) e.host = std::string(u.substr(p + 3, u.find('/', p + 3) - p - 3));
+    e.message = redact(l.url);
     return;
   }
   if (m.rfind("PullImage \"", 0) == 0) {
@@ -239,6 +251,7 @@ bool interesting_message(std::string_view payload) {
   if (!msg.empty() && msg.front() == '"') msg.remove_prefix(1);
   if (starts_with_lit(msg, "fetch response received"))
     return payload.find("ratelimit-remaining") != std::string_view::npos;
+  if (starts_with_lit(msg, "do request")) return payload.find("/manifests/") != std::string_view::npos;
   for (std::string_view p : {"PullImage ", "Pulled image ", "stop pulling image ", "cancel pulling image ",
                              "trying next host", "fetch failed", "RunPodSandbox for ", "failed to decode ",
                              "Pulling image: ", "Pulled image: ", "Error pulling image ", "Error preparing image ",
@@ -329,6 +342,7 @@ bool decode_containerd_json(std::string_view payload, const LineContext& ctx, st
     else if (key == "response.header.docker-ratelimit-source") l.rl_source = value;
     else if (key == "url") l.url = value;
     else if (key == "response.status") l.status = value;
+    else if (key == "request.method") l.method = value;
     else if (key == "time") time_text = value;
     else if (key == "level") level = value;
   }

@@ -80,6 +80,14 @@ for c in range(1, 7):
             image = f"hello-world:{tag}"
             url = f"https://registry-1.docker.io/v2/library/hello-world/manifests/{tag}"
             lines.append(ctd(ts, node, 'info', f'PullImage "{image}"'))
+            # containerd resolves the tag with a HEAD (free on Hub), then GETs
+            # the manifest (one pull used up), as its debug log shows.
+            accept = ('application/vnd.docker.distribution.manifest.v2+json, application/vnd.docker.distribution.manifest.list.v2+json, '
+                      'application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json, */*')
+            for method, frac in (('HEAD', '110000000'), ('GET', '150000000')):
+                lines.append(ctd(ts, node, 'debug', 'do request', frac=frac, host="registry-1.docker.io",
+                                 **{"request.header.accept": accept, "request.header.user-agent": "containerd/v1.7.24",
+                                    "request.method": method, "url": url}))
             remaining -= 1
             status = "200 OK" if remaining >= 0 else "429 Too Many Requests"
             lines.append(ctd(ts, node, 'debug', 'fetch response received', frac="200000000", host="registry-1.docker.io",

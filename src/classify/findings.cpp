@@ -65,6 +65,22 @@ void account_rate_limits(RunResult& r) {
     if (e->time_ns) a.last_ns = e->time_ns;
     if (!e->node.empty()) nodes[a.source].insert(e->node);
   }
+  // Manifest requests to the hosts that sent the headers, charged to the
+  // source address their node was seen behind.
+  std::map<std::string, std::string> source_of_node;
+  std::set<std::string> hub_hosts;
+  for (const Event* e : responses) {
+    if (!e->node.empty()) source_of_node[e->node] = e->ratelimit_source;
+    if (!e->host.empty()) hub_hosts.insert(e->host);
+  }
+  for (const Event& e : r.events) {
+    if (e.kind != EventKind::registry_request || !hub_hosts.count(e.host)) continue;
+    auto s = source_of_node.find(e.node);
+    if (s == source_of_node.end()) continue;
+    RateLimitAccount& a = by_source[s->second];
+    if (a.manifest_gets < 0) a.manifest_gets = a.manifest_heads = 0;
+    ++(e.reason == "GET" ? a.manifest_gets : a.manifest_heads);
+  }
   r.rate_limits.clear();
   for (auto& [source, a] : by_source) {
     a.nodes = sorted(nodes[source]);

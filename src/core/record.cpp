@@ -15,6 +15,7 @@ std::string_view to_string(EventKind k) {
     case EventKind::pull_stalled: return "pull_stalled";
     case EventKind::config_error: return "config_error";
     case EventKind::registry_response: return "registry_response";
+    case EventKind::registry_request: return "registry_request";
   }
   return "?";
 }

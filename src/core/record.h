@@ -30,6 +30,7 @@ enum class EventKind : uint8_t {
   pull_stalled,    // `cancel pulling image ... because of no progress in`
   config_error,    // `failed to decode hosts.toml`: containerd ignored a mirror config
   registry_response,  // containerd debug `fetch response received` carrying Docker Hub rate-limit headers
+  registry_request,   // containerd debug `do request` for a manifest: reason is GET or HEAD (only GETs use up Hub pulls)
 };
 /// Serialised name of an EventKind.
 std::string_view to_string(EventKind k);
@@ -137,6 +138,7 @@ struct RateLimitAccount {
   int32_t limit = -1, window_s = -1; // ratelimit-limit and its window
   int32_t first_remaining = -1, last_remaining = -1, min_remaining = -1;
   int64_t first_ns = 0, last_ns = 0;
+  int64_t manifest_gets = -1, manifest_heads = -1;  // manifest requests from its nodes to the host; -1 = no request lines
 };
 
 /// What was read from one input, for the report's inputs section.

@@ -235,6 +235,7 @@ void Correlator::add(uint32_t index) {
     }
     case EventKind::config_error:
     case EventKind::registry_response:
+    case EventKind::registry_request:
       break;  // node-wide facts, not part of one attempt
   }
 }

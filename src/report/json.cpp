@@ -201,6 +201,8 @@ void write_json_report(const RunResult& r, std::ostream& os) {
     w.key("remaining_min"); w.opt_int(a.min_remaining, a.min_remaining >= 0);
     w.key("first_seen"); w.time(a.first_ns);
     w.key("last_seen"); w.time(a.last_ns);
+    w.key("manifest_gets"); w.opt_int(a.manifest_gets, a.manifest_gets >= 0);
+    w.key("manifest_heads"); w.opt_int(a.manifest_heads, a.manifest_heads >= 0);
     w.close('}');
   }
   w.close(']');

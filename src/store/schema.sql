@@ -115,7 +115,9 @@ CREATE TABLE rate_limits (
   remaining_first   INTEGER,           -- ratelimit-remaining on the first response
   remaining_min     INTEGER,           -- the lowest ratelimit-remaining seen
   first_seen        TEXT,              -- ISO 8601 UTC of the first response
-  last_seen         TEXT               -- ISO 8601 UTC of the last response
+  last_seen         TEXT,              -- ISO 8601 UTC of the last response
+  manifest_gets     INTEGER,           -- manifest GETs its nodes sent (each uses up a pull); NULL without debug `do request` lines
+  manifest_heads    INTEGER            -- manifest HEADs (free: containerd resolves tags with them)
 ) STRICT;
 
 CREATE INDEX events_attempt ON events(attempt_id);

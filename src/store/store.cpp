@@ -135,7 +135,7 @@ bool write_store(const std::string& path, const RunResult& r, const std::vector<
   Stmt at = prepare(db.get(), "INSERT INTO attempts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
   Stmt tr = prepare(db.get(), "INSERT INTO tries VALUES (?,?,?,?)", error);
   Stmt ev = prepare(db.get(), "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
-  Stmt rl = prepare(db.get(), "INSERT INTO rate_limits VALUES (?,?,?,?,?,?,?,?,?,?)", error);
+  Stmt rl = prepare(db.get(), "INSERT INTO rate_limits VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", error);
   if (!meta || !in || !fi || !at || !tr || !ev || !rl) return false;
   bool ok = Binder(meta.get()).text("schema").text("pullscan.db/v1").step() &&
             Binder(meta.get()).text("generator").text("pullscan").step();
@@ -196,6 +196,7 @@ bool write_store(const std::string& path, const RunResult& r, const std::vector<
     b.opt_integer(a.limit, a.limit >= 0).opt_integer(a.window_s, a.window_s >= 0);
     b.opt_integer(a.first_remaining, a.first_remaining >= 0).opt_integer(a.min_remaining, a.min_remaining >= 0);
     b.time(a.first_ns).time(a.last_ns);
+    b.opt_integer(a.manifest_gets, a.manifest_gets >= 0).opt_integer(a.manifest_heads, a.manifest_heads >= 0);
     ok = b.step();
   }
   if (!ok) {

@@ -135,6 +135,9 @@ TEST_CASE("the SNAT story: 6 clusters x 6 nodes x 3 images behind one address", 
   CHECK(a.limit == 100);
   CHECK(a.window_s == 21600);
   CHECK(a.min_remaining == 0);
+  // Each pull resolved its tag with a HEAD (free) and fetched it with a GET (counted).
+  CHECK(a.manifest_gets == 108);
+  CHECK(a.manifest_heads == 108);
   REQUIRE(r.findings.size() == 1);
   CHECK(r.findings[0].class_id == "rate_limited");
   REQUIRE(!r.findings[0].notes.empty());
@@ -146,4 +149,16 @@ TEST_CASE("a rate limit that goes away is reported as recovered", "[correlate][r
   REQUIRE(r.findings.size() == 1);
   CHECK(r.findings[0].recovered);
   CHECK(r.findings[0].recovered_after_ns / 1000000000 == 465);  // 09:00:00.1 -> 09:07:45.4
+}
+
+TEST_CASE("manifest GETs and HEADs counted from real containerd debug lines", "[correlate][ratelimit]") {
+  // realpull: containerd 1.6 against a registry answering 429 with Hub's
+  // headers: one HEAD to resolve the tag, then a GET per retry.
+  RunResult r = analyse_text(pullscan::test::read_file(pullscan::test::source_path("samples/realpull/toomanyrequests-429.short.txt")));
+  REQUIRE(r.rate_limits.size() == 1);
+  CHECK(r.rate_limits[0].manifest_gets == 12);
+  CHECK(r.rate_limits[0].manifest_heads == 1);
+  // Without debug `do request` lines nothing is claimed.
+  RunResult quiet = analyse_text(pullscan::test::read_file(pullscan::test::source_path("samples/stories/recovered-rate-limit.journal.txt")));
+  for (const RateLimitAccount& q : quiet.rate_limits) CHECK(q.manifest_gets == -1);
 }

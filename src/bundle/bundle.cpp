@@ -22,6 +22,7 @@
 #include <cstring>
 #include <deque>
 #include <map>
+#include <set>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -97,15 +98,7 @@ class FdStream : public ByteStream {
  public:
   explicit FdStream(int fd) : fd_(fd) {}
   ~FdStream() override { ::close(fd_); }
-  long read(char* dst, size_t n, std::string& error) override {
-    for (;;) {
-      ssize_t got = ::read(fd_, dst, n);
-      if (got >= 0) return static_cast<long>(got);
-      if (errno == EINTR) continue;
-      error = std::strerror(errno);
-      return -1;
-    }
-  }
+  long read(char* dst, size_t n, std::string& error) override { return read_retrying(fd_, dst, n, error); }
 
  private:
   int fd_;
@@ -412,7 +405,7 @@ class Walker {
       if (rc == ARCHIVE_RETRY) continue;
       if (rc < ARCHIVE_WARN) {
         // Truncated or corrupt: say where, keep every member read before it.
-        if (!reported_broken_.count(display)) {
+        if (!broken_.count(display)) {
           const char* msg = archive_error_string(a.get());
           walk_warnings_.push_back(fmt::format("{}: archive is truncated or corrupt after {} {}: {}; kept what was read",
                                                display, entries, entries == 1 ? "entry" : "entries",
@@ -455,11 +448,9 @@ class Walker {
       int64_t entry_mtime = archive_entry_mtime_is_set(entry) ? archive_entry_mtime(entry) * 1000000000LL : mtime;
       EntryStream data(a.get());
       read_member(data, shown, logic, depth, entry_mtime);
-      if (!member_read_error_.empty()) {
-        // The entry broke mid-way; the archive cannot go on past it.
-        reported_broken_[display] = true;
-        member_read_error_.clear();
-      }
+      // An entry that broke mid-way was reported with its member; the
+      // archive's own "truncated" line would say the same again.
+      if (!members_.empty() && !members_.back()->read_error.empty()) broken_.insert(display);
     }
     if (top_archive_ == a.get()) top_archive_ = nullptr;
   }
@@ -530,10 +521,7 @@ class Walker {
       }
       if (!piece.empty()) submit(m, std::move(piece), input);
     }
-    if (!error.empty()) {
-      m.read_error = error;
-      member_read_error_ = error;
-    }
+    if (!error.empty()) m.read_error = error;
   }
 
   // Appends to buf until it holds `want` bytes; false at the end of the stream.
@@ -621,8 +609,7 @@ class Walker {
   uint32_t input_base_;
   std::vector<std::unique_ptr<Member>> members_;
   std::vector<std::string> walk_warnings_;
-  std::map<std::string, bool> reported_broken_;
-  std::string member_read_error_;
+  std::set<std::string> broken_;  // archives whose breakage a member already reported
   std::string stop_reason_;
   uint64_t member_count_ = 0, bytes_read_ = 0, total_bytes_ = 0;
   bool top_file_ = false;

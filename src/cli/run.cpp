@@ -124,6 +124,16 @@ int report_and_exit(const Options& opt, const RuleSet& rules, const RunResult& r
   return exit_ok;
 }
 
+// Writes the database unless --no-db; false (said on err) if it cannot.
+bool store_unless_no_db(const Options& opt, const RunResult& r, const std::vector<int64_t>& attempt_of, std::ostream& err) {
+  if (opt.no_db) return true;
+  std::string db = opt.db.empty() ? default_db_path() : opt.db;
+  std::string error;
+  if (write_store(db, r, attempt_of, error)) return true;
+  err << "pullscan: " << db << ": cannot write the database: " << error << '\n';
+  return false;
+}
+
 int run_scan(const Options& opt, const RuleSet& rules, std::ostream& out, std::ostream& err) {
   Diagnostics diag(err);
   RunResult r;
@@ -167,14 +177,7 @@ int run_scan(const Options& opt, const RuleSet& rules, std::ostream& out, std::o
   }
   diag.flush_summary();
   std::vector<int64_t> attempt_of = analyse(opt.scan, rules, clocks, r, current_year());
-  if (!opt.no_db) {
-    std::string db = opt.db.empty() ? default_db_path() : opt.db;
-    std::string error;
-    if (!write_store(db, r, attempt_of, error)) {
-      err << "pullscan: " << db << ": cannot write the database: " << error << '\n';
-      return exit_error;
-    }
-  }
+  if (!store_unless_no_db(opt, r, attempt_of, err)) return exit_error;
   int code = report_and_exit(opt, rules, r, out);
   return readable == 0 ? exit_error : code;
 }
@@ -230,14 +233,7 @@ int follow_stream(const Options& opt, const RuleSet& rules, BlockReader& reader,
   with_stream();
   std::vector<int64_t> attempt_of = analyse(scan, rules, clocks, r, year);
   out << "\n";
-  if (!opt.no_db) {
-    std::string db = opt.db.empty() ? default_db_path() : opt.db;
-    std::string error;
-    if (!write_store(db, r, attempt_of, error)) {
-      err << "pullscan: " << db << ": cannot write the database: " << error << '\n';
-      return exit_error;
-    }
-  }
+  if (!store_unless_no_db(opt, r, attempt_of, err)) return exit_error;
   return report_and_exit(opt, rules, r, out);
 }
 
@@ -353,21 +349,18 @@ int run_cluster(const Options& opt, const RuleSet& rules, std::ostream& out, std
     std::unique_ptr<BlockReader> reader = open_follow_fd(w.out_fd, read);
     InputInfo info;
     info.path = "kubectl get events --watch" + std::string(c.all_namespaces ? " --all-namespaces" : c.ns.empty() ? "" : " --namespace=" + c.ns);
-    int code = follow_stream(opt, rules, *reader, info, r, clocks, out, err);
+    // kubectl prints JSON objects, but in whatever pieces it flushes: the
+    // first piece can be a lone "{", too little to sniff, so say what it is.
+    Options watch_opt = opt;
+    watch_opt.scan.format = "k8s-json";
+    int code = follow_stream(watch_opt, rules, *reader, info, r, clocks, out, err);
     std::string problem = finish_event_watch(w, g_stop != 0);
     if (!problem.empty()) err << "pullscan: cluster: event watch ended: " << problem << '\n';
     return code;
   }
   if (texts.empty()) return exit_error;
   std::vector<int64_t> attempt_of = analyse(opt.scan, rules, clocks, r, current_year());
-  if (!opt.no_db) {
-    std::string db = opt.db.empty() ? default_db_path() : opt.db;
-    std::string error;
-    if (!write_store(db, r, attempt_of, error)) {
-      err << "pullscan: " << db << ": cannot write the database: " << error << '\n';
-      return exit_error;
-    }
-  }
+  if (!store_unless_no_db(opt, r, attempt_of, err)) return exit_error;
   return report_and_exit(opt, rules, r, out);
 }
 

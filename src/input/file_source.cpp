@@ -56,11 +56,16 @@ class FollowSource : public ByteSource {
   FollowSource(int fd, const volatile int* stop) : fd_(fd), stop_(stop) {}
   ~FollowSource() override { ::close(fd_); }
   long read(char* dst, size_t n, std::string& error) override {
+    // An interrupted read with the flag set ends the input (Ctrl-C); other
+    // interruptions are retried.
+    if (stop_ && *stop_) return 0;
     for (;;) {
-      if (stop_ && *stop_) return 0;
       ssize_t got = ::read(fd_, dst, n);
       if (got >= 0) return static_cast<long>(got);
-      if (errno == EINTR) continue;
+      if (errno == EINTR) {
+        if (stop_ && *stop_) return 0;
+        continue;
+      }
       error = std::strerror(errno);
       return -1;
     }
@@ -226,6 +231,16 @@ std::unique_ptr<BlockReader> open_input(const std::string& path, const ReadOptio
     return nullptr;
   }
   return std::make_unique<LineBlockReader>(std::make_unique<GzSource>(f), opt, mtime);
+}
+
+long read_retrying(int fd, char* dst, size_t n, std::string& error) {
+  for (;;) {
+    ssize_t got = ::read(fd, dst, n);
+    if (got >= 0) return static_cast<long>(got);
+    if (errno == EINTR) continue;
+    error = std::strerror(errno);
+    return -1;
+  }
 }
 
 std::unique_ptr<BlockReader> open_memory(std::string text, const ReadOptions& opt, int64_t mtime_ns,

@@ -64,6 +64,10 @@ std::unique_ptr<BlockReader> open_memory(std::string text, const ReadOptions& op
 /// does a pipe; the reader owns and closes fd.
 std::unique_ptr<BlockReader> open_follow_fd(int fd, const ReadOptions& opt);
 
+/// read(2) that retries on EINTR: bytes read (0 at the end), or -1 with
+/// error set. Shared by the sources here and the bundle reader.
+long read_retrying(int fd, char* dst, size_t n, std::string& error);
+
 /// Opens path ("-" = stdin). Returns nullptr and sets error when it cannot be opened.
 std::unique_ptr<BlockReader> open_input(const std::string& path, const ReadOptions& opt, std::string& error);
 

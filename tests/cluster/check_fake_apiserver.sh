@@ -21,37 +21,14 @@ passed=0 failed=0
 L_NODE_A='/api/v1/nodes/node-a/proxy/logs/?query=containerd&sinceTime=2026-11-20T00:00:00Z'
 L_NODE_B='/api/v1/nodes/node-b/proxy/logs/?query=containerd&query=kubelet&sinceTime=2026-11-20T00:00:00Z'
 
-# start SCENARIO [server args]: sets PORT, REQLOG, KUBECONFIG (contexts fake, fake-infra; user token s3cret)
+# start SCENARIO [server args]: sets PORT, REQLOG, KUBECONFIG (see lib.sh)
+. "$HERE/lib.sh"
 start() {
-    local scenario=$1; shift
-    local dir scheme=http ca=""
-    dir=$(mktemp -d "$WORK/$scenario.XXXX")
-    REQLOG=$dir/requests.log
-    python3 "$HERE/fake_apiserver.py" --scenario "$scenario" --request-log "$REQLOG" "$@" >"$dir/stdout" 2>"$dir/stderr" &
-    SRV_PID=$!
-    for _ in $(seq 100); do grep -q '^PORT ' "$dir/stdout" 2>/dev/null && break; sleep 0.05; done
-    PORT=$(sed -n 's/^PORT //p' "$dir/stdout")
-    case " $* " in *" --tls "*) scheme=https ca="    certificate-authority: $HERE/fixtures/tls/server.crt";; esac
-    export KUBECONFIG=$dir/kubeconfig
-    cat >"$KUBECONFIG" <<EOF
-apiVersion: v1
-kind: Config
-clusters:
-- name: fake
-  cluster:
-    server: $scheme://127.0.0.1:$PORT
-$ca
-contexts:
-- name: fake
-  context: {cluster: fake, user: viewer}
-- name: fake-infra
-  context: {cluster: fake, user: viewer, namespace: infra}
-current-context: fake
-users:
-- name: viewer
-  user: {token: s3cret}
-EOF
-    echo "## scenario $scenario ($scheme://127.0.0.1:$PORT${*:+, server args: $*})"
+    local scenario=$1
+    start_fake_apiserver "$@" || { echo "fake API server did not start"; exit 1; }
+    export KUBECONFIG=$KCFG
+    shift
+    echo "## scenario $scenario ($(sed -n 's/^ *server: //p' "$KCFG")${*:+, server args: $*})"
 }
 stop() { kill "$SRV_PID" 2>/dev/null; wait "$SRV_PID" 2>/dev/null; SRV_PID=; }
 

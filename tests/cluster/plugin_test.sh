@@ -20,35 +20,9 @@ unset KUBECONFIG KUBECTL
 export PATH="$BUILD:$PATH"
 failed=0
 
-start() {  # start SCENARIO: server over TLS with token auth; sets KCFG, REQLOG, PORT
-    local scenario=$1 dir
-    dir=$(mktemp -d "$WORK/$scenario.XXXX")
-    REQLOG=$dir/requests.log
-    python3 "$HERE/fake_apiserver.py" --fixtures "$HERE/fixtures" --scenario "$scenario" --request-log "$REQLOG" \
-        --tls --token s3cret >"$dir/stdout" 2>"$dir/stderr" &
-    SRV_PID=$!
-    for _ in $(seq 200); do grep -q '^PORT ' "$dir/stdout" 2>/dev/null && break; sleep 0.05; done
-    PORT=$(sed -n 's/^PORT //p' "$dir/stdout")
-    [ -n "$PORT" ] || { echo "FAIL: fake API server did not start"; cat "$dir/stderr"; exit 1; }
-    KCFG=$dir/kubeconfig
-    cat >"$KCFG" <<EOF
-apiVersion: v1
-kind: Config
-clusters:
-- name: fake
-  cluster:
-    server: https://127.0.0.1:$PORT
-    certificate-authority: $HERE/fixtures/tls/server.crt
-contexts:
-- name: fake
-  context: {cluster: fake, user: viewer}
-- name: fake-infra
-  context: {cluster: fake, user: viewer, namespace: infra}
-current-context: fake
-users:
-- name: viewer
-  user: {token: s3cret}
-EOF
+. "$HERE/lib.sh"
+start() {  # start SCENARIO: the server over TLS with token auth; sets KCFG, REQLOG, PORT
+    start_fake_apiserver "$1" --tls --token s3cret || { echo "FAIL: fake API server did not start"; exit 1; }
 }
 stop() { [ -n "$SRV_PID" ] && kill "$SRV_PID" 2>/dev/null; wait "$SRV_PID" 2>/dev/null; SRV_PID=; }
 

@@ -38,6 +38,7 @@ struct ScanOptions {
   ReadOptions read;
   unsigned threads = 0;                 // scanning threads per large file; 0 = one per core
   uint64_t parallel_min_bytes = 64ull << 20;  // smaller files are scanned by one thread
+  uint64_t piece_bytes = 32ull << 20;         // a large file is scanned in pieces of about this size
   std::string node_hint;                // node for lines that name none (set per input)
   /// Whether a text is a pull error by the knowledge base (the rules); set by
   /// the caller so that pasted fragments are recognised by the same patterns
@@ -64,8 +65,10 @@ void scan_input(BlockReader& reader, uint32_t input_index, const ScanOptions& op
 /// Opens and scans one input path: large plain files in parallel byte ranges
 /// (the result is the same whatever the thread count), everything else
 /// (stdin, gzip, small files) sequentially. Returns false if it could not be opened.
+/// `after_block` runs after each block (or joined piece) of events is in `out`.
 bool scan_path(const std::string& path, uint32_t input_index, const ScanOptions& opt, Diagnostics& diag,
-               InputInfo& info, std::vector<Event>& out, InputClock& clock);
+               InputInfo& info, std::vector<Event>& out, InputClock& clock,
+               const std::function<void()>& after_block = {});
 
 /// One consecutive piece of an input scanned on its own (a byte range of a
 /// large file, a chunk of a bundle member), with line numbers from 1.
@@ -82,6 +85,22 @@ struct ScanPart {
 /// a piece could not be opened (what came before it is kept).
 bool join_parts(std::vector<ScanPart>& parts, Diagnostics& diag, InputInfo& info, std::vector<Event>& out,
                 InputClock& clock);
+
+/// join_parts one piece at a time, for pieces that finish in order.
+class PartJoiner {
+ public:
+  PartJoiner(Diagnostics& diag, InputInfo& info, std::vector<Event>& out, InputClock& clock);
+  /// Appends the next piece (its events are moved out). False if it could not be opened.
+  bool add(ScanPart& part);
+
+ private:
+  Diagnostics& diag_;
+  InputInfo& info_;
+  std::vector<Event>& out_;
+  InputClock& clock_;
+  uint64_t line_offset_ = 0, events_ = 0;
+  size_t parts_ = 0;
+};
 
 /// Options for scanning the pieces of an input whose head is `head`: the
 /// format sniffed once from the head (a piece in the middle has no head of

@@ -6,6 +6,8 @@
 // terminal; while either is open, every line goes to the decoder.
 #include <algorithm>
 #include <cstring>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include <fmt/format.h>
@@ -382,7 +384,8 @@ class InputScanner {
         return;
       }
     }
-    for (const TimeSample& s : samples) clock_.samples.emplace_back(s.naive_local_ns, s.utc_ns);
+    // Only the first pairing is used (resolve_times): keeping one per line would grow with the input.
+    if (clock_.samples.empty() && !samples.empty()) clock_.samples.emplace_back(samples.front().naive_local_ns, samples.front().utc_ns);
     // An error-level line of a program no decoder knows the wording of
     // (dockerd, CRI-O, a CLI run under systemd, containerd's ctr) that holds a
     // pull error leaf is still evidence.
@@ -401,6 +404,7 @@ class InputScanner {
       bool made = decode_pasted(payload, ctx, out_, open_ended) && out_.size() > before;
       if (made && (open_ended || (free_text_ && out_.back().kind == EventKind::pull_failed))) {
         paste_event_ = static_cast<int64_t>(out_.size() - 1);
+        paste_line_ = out_.back().where.line;
         paste_text_ = out_.back().message;
         paste_lines_ = 0;
         paste_hard_wrap_ = ends_in_box(line);
@@ -447,8 +451,19 @@ class InputScanner {
     std::string_view t = strip_box(trim(line));
     std::string_view so_far = trim(paste_text_);
     bool dangling = so_far.empty() || so_far.back() == ':';  // the message has not started or stops mid-chain
-    if (t.empty() || starts_new_record(line) || paste_lines_ >= kMaxPasteLines ||
-        static_cast<size_t>(paste_event_) >= out_.size() ||
+    // Between blocks the caller may drop older events (attempts that ended
+    // leave memory): find the paste's event again by its line.
+    if (paste_event_ >= 0 && (static_cast<size_t>(paste_event_) >= out_.size() ||
+                              out_[static_cast<size_t>(paste_event_)].where.line != paste_line_)) {
+      int64_t found = -1;
+      for (size_t k = out_.size(); k-- > 0 && out_.size() - k <= 64;)
+        if (out_[k].where.line == paste_line_) {
+          found = static_cast<int64_t>(k);
+          break;
+        }
+      paste_event_ = found;
+    }
+    if (t.empty() || starts_new_record(line) || paste_lines_ >= kMaxPasteLines || paste_event_ < 0 ||
         (free_text_ && !dangling && !paste_hard_wrap_ && (begins_pasted_record(t) || paste_complete_))) {
       paste_event_ = -1;
       return false;
@@ -477,6 +492,7 @@ class InputScanner {
   LineContext ml_ctx_;
   size_t ml_lines_ = 0;
   int64_t paste_event_ = -1;
+  uint64_t paste_line_ = 0;  // its line, to find it again if events before it were dropped
   std::string paste_text_;
   size_t paste_lines_ = 0;
   bool paste_hard_wrap_ = false;
@@ -562,7 +578,8 @@ void scan_input(BlockReader& reader, uint32_t input_index, const ScanOptions& op
   const LiteralPrefilter* pre = &plain;
   InputScanner scanner(input_index, opt, out, clock);
   clock.mtime_ns = reader.mtime_ns();
-  size_t before = out.size();
+  size_t mark = out.size();
+  uint64_t made = 0;
   LineBlock block;
   bool first = true;
   uint64_t binary_lines_reported = 0;
@@ -589,7 +606,12 @@ void scan_input(BlockReader& reader, uint32_t input_index, const ScanOptions& op
     }
     scan_block(block.text, block.first_line, *pre, scanner);
     info.lines = block.first_line + block.lines - 1;
-    if (after_block) after_block();
+    if (after_block) {
+      // The callback may take events out of `out` (attempts that ended).
+      made += out.size() - mark;
+      after_block();
+      mark = out.size();
+    }
   }
   scanner.finish();
   report_documents(scanner, info, diag);
@@ -598,11 +620,11 @@ void scan_input(BlockReader& reader, uint32_t input_index, const ScanOptions& op
     ++info.skipped;
   }
   if (first) info.format = opt.format == "auto" ? "text" : opt.format;
-  info.events = out.size() - before;
+  info.events = made + (out.size() - mark);
 }
 
 bool scan_path(const std::string& path, uint32_t input_index, const ScanOptions& opt, Diagnostics& diag,
-               InputInfo& info, std::vector<Event>& out, InputClock& clock) {
+               InputInfo& info, std::vector<Event>& out, InputClock& clock, const std::function<void()>& after_block) {
   std::string error;
   // One reader, one thread: stdin, gzip, small files, and documents.
   auto scan_whole = [&](const ScanOptions& o) {
@@ -611,51 +633,87 @@ bool scan_path(const std::string& path, uint32_t input_index, const ScanOptions&
       diag.input_unreadable(path, error);
       return false;
     }
-    scan_input(*reader, input_index, o, diag, info, out, clock);
+    scan_input(*reader, input_index, o, diag, info, out, clock, after_block);
     return true;
   };
   std::optional<uint64_t> size = plain_file_size(path);
   unsigned threads = opt.threads ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
   threads = std::min(threads, 16u);
   if (!size || *size < opt.parallel_min_bytes || threads < 2) return scan_whole(opt);
-  // Ranges that start at line starts; each thread scans one with its own
-  // scanner, then the results are stitched back in file order.
+  // Pieces that start at line starts, scanned by a few threads and joined
+  // in file order as they finish. At most two pieces per thread are in
+  // flight, so memory does not grow with the file.
+  const uint64_t piece = std::max<uint64_t>(opt.piece_bytes, 64 << 10);
   std::vector<uint64_t> bounds{0};
-  for (unsigned k = 1; k < threads; ++k) {
-    uint64_t b = next_line_start(path, *size * k / threads);
-    if (b > bounds.back() && b < *size) bounds.push_back(b);
+  while (bounds.back() + piece < *size) {
+    uint64_t b = next_line_start(path, bounds.back() + piece);
+    if (b <= bounds.back() || b >= *size) break;
+    bounds.push_back(b);
   }
   bounds.push_back(*size);
-  size_t n = bounds.size() - 1;
-  // The head names the format and, for klog files, the node of every range.
+  const size_t n = bounds.size() - 1;
+  // The head names the format and, for klog files, the node of every piece.
   ScanOptions ropt = opt;
   {
     std::unique_ptr<BlockReader> head = open_range(path, 0, std::min<uint64_t>(*size, 64 * 1024), opt.read, error);
     LineBlock block;
     if (head && head->next(block)) {
       ropt = piece_options(block.text, opt);
-      // Documents span lines: a range boundary could cut one. Read them whole.
+      // Documents span lines: a piece boundary could cut one. Read them whole.
       if (is_document_format(ropt.format)) return scan_whole(ropt);
     }
   }
-  std::vector<ScanPart> parts(n);
-  std::vector<std::thread> pool;
-  for (size_t k = 0; k < n; ++k) {
-    pool.emplace_back([&, k] {
-      ScanPart& part = parts[k];
-      part.info.path = path;
+  std::vector<std::unique_ptr<ScanPart>> done(n);
+  std::mutex m;
+  std::condition_variable cv;
+  size_t next = 0, joined = 0;
+  bool stop = false;
+  const size_t window = 2 * static_cast<size_t>(threads);
+  auto work = [&] {
+    for (;;) {
+      size_t k;
+      {
+        std::unique_lock<std::mutex> lock(m);
+        cv.wait(lock, [&] { return stop || next >= n || next < joined + window; });
+        if (stop || next >= n) return;
+        k = next++;
+      }
+      auto part = std::make_unique<ScanPart>();
+      part->info.path = path;
       std::string err;
       std::unique_ptr<BlockReader> reader = open_range(path, bounds[k], bounds[k + 1], ropt.read, err);
       if (!reader) {
-        part.diag.input_unreadable(path, err);
-        part.opened = false;
-        return;
+        part->diag.input_unreadable(path, err);
+        part->opened = false;
+      } else {
+        scan_input(*reader, input_index, ropt, part->diag, part->info, part->events, part->clock);
       }
-      scan_input(*reader, input_index, ropt, part.diag, part.info, part.events, part.clock);
-    });
+      std::lock_guard<std::mutex> lock(m);
+      done[k] = std::move(part);
+      cv.notify_all();
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < threads && t < n; ++t) pool.emplace_back(work);
+  PartJoiner joiner(diag, info, out, clock);
+  bool ok = true;
+  for (size_t k = 0; k < n && ok; ++k) {
+    std::unique_ptr<ScanPart> part;
+    {
+      std::unique_lock<std::mutex> lock(m);
+      cv.wait(lock, [&] { return done[k] != nullptr; });
+      part = std::move(done[k]);
+    }
+    ok = joiner.add(*part);
+    part.reset();
+    if (ok && after_block) after_block();
+    std::lock_guard<std::mutex> lock(m);
+    joined = k + 1;
+    if (!ok) stop = true;
+    cv.notify_all();
   }
   for (std::thread& t : pool) t.join();
-  return join_parts(parts, diag, info, out, clock);
+  return ok;
 }
 
 bool is_document_format(std::string_view f) {
@@ -674,32 +732,39 @@ ScanOptions piece_options(std::string_view head, const ScanOptions& opt) {
   return ropt;
 }
 
+PartJoiner::PartJoiner(Diagnostics& diag, InputInfo& info, std::vector<Event>& out, InputClock& clock)
+    : diag_(diag), info_(info), out_(out), clock_(clock) {}
+
+bool PartJoiner::add(ScanPart& part) {
+  part.diag.replay(diag_, line_offset_);
+  if (!part.opened) return false;
+  for (Event& e : part.events) {
+    e.where.line += line_offset_;
+    out_.push_back(std::move(e));
+  }
+  events_ += part.events.size();
+  part.events = {};
+  if (parts_++ == 0) {
+    info_.format = part.info.format;
+    clock_.mtime_ns = part.clock.mtime_ns;
+  }
+  if (clock_.samples.empty() && !part.clock.samples.empty()) clock_.samples.push_back(part.clock.samples.front());
+  if (part.clock.saw_exact_year && !clock_.saw_exact_year) {
+    clock_.saw_exact_year = true;
+    clock_.exact_year = part.clock.exact_year;
+  }
+  info_.skipped += part.info.skipped;
+  line_offset_ += part.info.lines;
+  info_.lines = line_offset_;
+  info_.events = events_;
+  return true;
+}
+
 bool join_parts(std::vector<ScanPart>& parts, Diagnostics& diag, InputInfo& info, std::vector<Event>& out,
                 InputClock& clock) {
-  uint64_t line_offset = 0;
-  size_t before = out.size();
-  for (size_t k = 0; k < parts.size(); ++k) {
-    ScanPart& part = parts[k];
-    part.diag.replay(diag, line_offset);
-    if (!part.opened) return false;
-    for (Event& e : part.events) {
-      e.where.line += line_offset;
-      out.push_back(std::move(e));
-    }
-    if (k == 0) {
-      info.format = part.info.format;
-      clock.mtime_ns = part.clock.mtime_ns;
-    }
-    clock.samples.insert(clock.samples.end(), part.clock.samples.begin(), part.clock.samples.end());
-    if (part.clock.saw_exact_year && !clock.saw_exact_year) {
-      clock.saw_exact_year = true;
-      clock.exact_year = part.clock.exact_year;
-    }
-    info.skipped += part.info.skipped;
-    line_offset += part.info.lines;
-  }
-  info.lines = line_offset;
-  info.events = out.size() - before;
+  PartJoiner joiner(diag, info, out, clock);
+  for (ScanPart& part : parts)
+    if (!joiner.add(part)) return false;
   return true;
 }
 

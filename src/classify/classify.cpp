@@ -92,7 +92,7 @@ std::string rule_text(const Event& e) {
   return e.message;
 }
 
-void classify(const RuleSet& rules, RunResult& r) {
+void classify(const RuleSet& rules, RunResult& r, const CauseHistory* history) {
   // Retries repeat the same text: remember each (registry, text) verdict.
   std::unordered_map<std::string, const Rule*> verdicts;
   auto best_rule = [&](const std::string& text, const std::string& registry) -> const Rule* {
@@ -110,6 +110,9 @@ void classify(const RuleSet& rules, RunResult& r) {
     a.class_id.clear();
     a.rule_id.clear();
     a.evidence = -1;
+    a.evidence_id = 0;
+    a.cause_from = -1;
+    a.cause_id = 0;
     if (a.outcome == Outcome::succeeded) {
       a.class_id = "success";
       a.rule_id = "success";
@@ -174,9 +177,20 @@ void classify(const RuleSet& rules, RunResult& r) {
         a.error = h.error;
         a.evidence = h.evidence;
         a.cause_from = static_cast<int64_t>(j);
+        a.cause_id = h.id;
         a.vars = h.vars;
         a.notes = h.notes;
         break;
+      }
+      const PastCause* past = a.class_id.empty() && history ? history->find(a) : nullptr;
+      if (past) {
+        a.class_id = past->class_id;
+        a.rule_id = past->rule_id;
+        a.error = past->error;
+        a.evidence_id = past->evidence ? past->evidence->id : 0;
+        a.cause_id = past->attempt_id;
+        a.vars = past->vars;
+        a.notes = past->notes;
       }
       if (a.class_id.empty()) {
         a.class_id = "backoff_only";
@@ -195,6 +209,47 @@ void classify(const RuleSet& rules, RunResult& r) {
     if (!a.events.empty()) a.evidence = a.events.front();
     a.vars = base_vars(a, {});
   }
+  for (PullAttempt& a : r.attempts)
+    if (a.evidence >= 0) a.evidence_id = r.events[static_cast<size_t>(a.evidence)].id;
+}
+
+void CauseHistory::remember(const PullAttempt& a, const Event* evidence) {
+  if (a.outcome != Outcome::failed || a.class_id.empty() || a.image.empty()) return;
+  PastCause c;
+  c.attempt_id = a.id;
+  c.first_ns = a.first_ns;
+  c.node = a.node;
+  c.ns = a.ns;
+  c.pod = a.pod;
+  c.class_id = a.class_id;
+  c.rule_id = a.rule_id;
+  c.error = a.error;
+  c.vars = a.vars;
+  c.notes = a.notes;
+  if (evidence) c.evidence = *evidence;
+  if (!a.node.empty()) by_node_[a.node + '|' + a.image] = c;
+  if (!a.pod.empty()) by_pod_[a.ns + '/' + a.pod + '|' + a.image] = c;
+  by_image_[a.image] = std::move(c);
+}
+
+const PastCause* CauseHistory::find(const PullAttempt& a) const {
+  // The same places classify() accepts among held attempts: the node, the
+  // pod, or any place when the back-off names neither.
+  const PastCause* best = nullptr;
+  auto consider = [&](const std::map<std::string, PastCause>& m, const std::string& key) {
+    auto it = m.find(key);
+    if (it == m.end()) return;
+    const PastCause& c = it->second;
+    if (c.first_ns && a.first_ns && c.first_ns > a.last_ns) return;
+    if (!best || c.attempt_id > best->attempt_id) best = &c;
+  };
+  if (a.node.empty() && a.pod.empty()) {
+    consider(by_image_, a.image);
+    return best;
+  }
+  if (!a.node.empty()) consider(by_node_, a.node + '|' + a.image);
+  if (!a.pod.empty()) consider(by_pod_, a.ns + '/' + a.pod + '|' + a.image);
+  return best;
 }
 
 Advice advice_for(const RuleSet& rules, const std::string& class_id, const std::string& rule_id,

@@ -6,6 +6,10 @@
 // and registry, most attempts first, with the fix filled in for them.
 #pragma once
 
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -14,15 +18,92 @@
 
 namespace pullscan {
 
-/// Classifies every attempt of r (needs r.events and r.attempts).
-void classify(const RuleSet& rules, RunResult& r);
+/// The last real failure of an image on a node, a pod, or anywhere, kept
+/// after its attempt left memory, so a later back-off can still inherit it.
+struct PastCause {
+  uint32_t attempt_id = 0;
+  int64_t first_ns = 0;
+  std::string node, ns, pod, class_id, rule_id, error;
+  std::vector<std::pair<std::string, std::string>> vars;
+  std::vector<std::string> notes;
+  std::optional<Event> evidence;
+};
 
-/// Tallies Docker Hub's rate-limit headers (containerd debug logs) per source
-/// address into r.rate_limits. Called by build_findings.
-void account_rate_limits(RunResult& r);
+/// Past causes by place; its size is the number of (place, image) pairs.
+class CauseHistory {
+ public:
+  /// Remembers a classified failed attempt (call in time order); evidence may be null.
+  void remember(const PullAttempt& a, const Event* evidence);
+  /// The latest failure a back-off attempt can take its cause from, or null.
+  const PastCause* find(const PullAttempt& backoff) const;
 
-/// Groups classified failures into r.findings, most severe first.
+ private:
+  std::map<std::string, PastCause> by_node_, by_pod_, by_image_;
+};
+
+/// Classifies every attempt of r (needs r.events and r.attempts). A back-off
+/// with no failure before it among r.attempts looks in `history`, if given.
+void classify(const RuleSet& rules, RunResult& r, const CauseHistory* history = nullptr);
+
+/// Docker Hub's rate-limit headers (containerd debug logs) per source
+/// address, folded one event at a time (in time order).
+class RateLimitTally {
+ public:
+  void add(const Event& e);
+  std::vector<RateLimitAccount> accounts() const;
+
+ private:
+  std::map<std::string, RateLimitAccount> by_source_;
+  std::map<std::string, std::set<std::string>> nodes_;
+  std::map<std::string, std::string> source_of_node_;
+  std::set<std::string> hub_hosts_;
+  std::map<std::pair<std::string, std::string>, std::pair<int64_t, int64_t>> requests_;  // (node, host) -> GETs, HEADs
+};
+
+/// Folds one classified attempt, and one event, into the run's tally.
+void tally_attempt(AttemptTally& t, const PullAttempt& a);
+void tally_event(AttemptTally& t, const Event& e);
+
+/// Groups classified failures into findings, one attempt at a time; the
+/// state per finding is sets of names and per-minute counts, not attempts.
+class FindingsBuilder {
+ public:
+  /// Keeps at most id_cap attempt ids per finding.
+  explicit FindingsBuilder(size_t id_cap = SIZE_MAX) : id_cap_(id_cap) {}
+  /// Folds an attempt (any outcome: successes tell which failures recovered).
+  /// `evidence` is the line that decided its class, if known.
+  void add(const PullAttempt& a, const Event* evidence);
+  /// Failed attempts so far with this class and registry.
+  int64_t attempts_of(const std::string& class_id, const std::string& registry) const;
+  /// The findings, most severe first: persistent before recovered, then most attempts.
+  std::vector<Finding> build(const RuleSet& rules, const std::vector<RateLimitAccount>& rate_limits,
+                             size_t nodes_in_run) const;
+
+ private:
+  struct PairState {  // one failing (image, node) pair of a finding
+    bool seen = false;  // a failure without a time makes first_fail 0: then no recovery time
+    int64_t first_fail = 0, last_fail = 0;
+    std::vector<std::pair<int64_t, int64_t>> healed;  // (first_ns, last_ns) of successes after last_fail, best first
+  };
+  struct Group {
+    Finding f;
+    std::set<std::string> images, nodes, namespaces, pods;
+    std::map<std::string, int> rule_votes;
+    std::map<int64_t, int> per_minute;
+    std::map<std::pair<std::string, std::string>, PairState> pairs;
+    PullAttempt rep;  // the attempt that speaks for the group (events cleared)
+    bool have_rep = false;
+  };
+  size_t id_cap_;
+  std::map<std::pair<std::string, std::string>, Group> groups_;
+};
+
+/// The whole-run passes over what is in r: rate limits, tally and findings
+/// from r.attempts and r.events (no attempt has left memory).
 void build_findings(const RuleSet& rules, RunResult& r);
+
+/// Sets PullAttempt::finding of r's attempts from r.findings (class and registry).
+void link_findings(RunResult& r);
 
 /// The text rules run against for one event: its message, with the kubelet
 /// reason in front when the message does not already say it.

@@ -3,6 +3,11 @@
 // its images, nodes, pods, span and one evidence line, and gets the advice of
 // its most recent attempt, whose values fill the fixes. The scope sentence
 // says whether the cause looks node-local or shared.
+//
+// Everything here folds one attempt (or event) at a time into state whose
+// size depends on names seen, not on pulls: the same code serves a report of
+// everything held in memory and a long journal whose ended attempts have
+// already gone to the database.
 #include <algorithm>
 #include <map>
 #include <set>
@@ -40,100 +45,161 @@ std::string scope_sentence(const Finding& f, size_t nodes_in_run) {
 
 }  // namespace
 
-void account_rate_limits(RunResult& r) {
-  std::map<std::string, RateLimitAccount> by_source;
-  std::map<std::string, std::set<std::string>> nodes;
-  std::vector<const Event*> responses;
-  for (const Event& e : r.events)
-    if (e.kind == EventKind::registry_response && e.ratelimit_remaining >= 0) responses.push_back(&e);
-  std::stable_sort(responses.begin(), responses.end(),
-                   [](const Event* a, const Event* b) { return a->time_ns < b->time_ns; });
-  for (const Event* e : responses) {
-    RateLimitAccount& a = by_source[e->ratelimit_source];
-    a.source = e->ratelimit_source;
-    if (!a.responses) {
-      a.first_remaining = e->ratelimit_remaining;
-      a.first_ns = e->time_ns;
-      a.min_remaining = e->ratelimit_remaining;
-    }
-    ++a.responses;
-    if (e->message.rfind("429", 0) == 0) ++a.too_many;
-    a.last_remaining = e->ratelimit_remaining;
-    a.min_remaining = std::min(a.min_remaining, e->ratelimit_remaining);
-    if (e->ratelimit_limit >= 0) a.limit = e->ratelimit_limit;
-    if (e->ratelimit_window_s >= 0) a.window_s = e->ratelimit_window_s;
-    if (e->time_ns) a.last_ns = e->time_ns;
-    if (!e->node.empty()) nodes[a.source].insert(e->node);
+void RateLimitTally::add(const Event& e) {
+  if (e.kind == EventKind::registry_request) {
+    auto& n = requests_[{e.node, e.host}];
+    ++(e.reason == "GET" ? n.first : n.second);
+    return;
   }
+  if (e.kind != EventKind::registry_response || e.ratelimit_remaining < 0) return;
+  RateLimitAccount& a = by_source_[e.ratelimit_source];
+  a.source = e.ratelimit_source;
+  if (!a.responses) {
+    a.first_remaining = e.ratelimit_remaining;
+    a.first_ns = e.time_ns;
+    a.min_remaining = e.ratelimit_remaining;
+  }
+  ++a.responses;
+  if (e.message.rfind("429", 0) == 0) ++a.too_many;
+  a.last_remaining = e.ratelimit_remaining;
+  a.min_remaining = std::min(a.min_remaining, e.ratelimit_remaining);
+  if (e.ratelimit_limit >= 0) a.limit = e.ratelimit_limit;
+  if (e.ratelimit_window_s >= 0) a.window_s = e.ratelimit_window_s;
+  if (e.time_ns) a.last_ns = e.time_ns;
+  if (!e.node.empty()) {
+    nodes_[a.source].insert(e.node);
+    source_of_node_[e.node] = e.ratelimit_source;
+  }
+  if (!e.host.empty()) hub_hosts_.insert(e.host);
+}
+
+std::vector<RateLimitAccount> RateLimitTally::accounts() const {
+  std::map<std::string, RateLimitAccount> by_source = by_source_;
   // Manifest requests to the hosts that sent the headers, charged to the
   // source address their node was seen behind.
-  std::map<std::string, std::string> source_of_node;
-  std::set<std::string> hub_hosts;
-  for (const Event* e : responses) {
-    if (!e->node.empty()) source_of_node[e->node] = e->ratelimit_source;
-    if (!e->host.empty()) hub_hosts.insert(e->host);
-  }
-  for (const Event& e : r.events) {
-    if (e.kind != EventKind::registry_request || !hub_hosts.count(e.host)) continue;
-    auto s = source_of_node.find(e.node);
-    if (s == source_of_node.end()) continue;
+  for (const auto& [where, counts] : requests_) {
+    if (!hub_hosts_.count(where.second)) continue;
+    auto s = source_of_node_.find(where.first);
+    if (s == source_of_node_.end()) continue;
     RateLimitAccount& a = by_source[s->second];
     if (a.manifest_gets < 0) a.manifest_gets = a.manifest_heads = 0;
-    ++(e.reason == "GET" ? a.manifest_gets : a.manifest_heads);
+    a.manifest_gets += counts.first;
+    a.manifest_heads += counts.second;
   }
-  r.rate_limits.clear();
+  std::vector<RateLimitAccount> out;
   for (auto& [source, a] : by_source) {
-    a.nodes = sorted(nodes[source]);
-    r.rate_limits.push_back(std::move(a));
+    auto n = nodes_.find(source);
+    if (n != nodes_.end()) a.nodes = sorted(n->second);
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+void tally_attempt(AttemptTally& t, const PullAttempt& a) {
+  ++t.attempts;
+  t.by_class[a.class_id]++;
+  if (!a.node.empty()) t.nodes.insert(a.node);
+  switch (a.outcome) {
+    case Outcome::failed: ++t.failed; break;
+    case Outcome::succeeded: ++t.succeeded; break;
+    case Outcome::backoff: ++t.backoff; break;
+    case Outcome::unknown: ++t.unknown; break;
+  }
+  if (a.outcome == Outcome::failed || a.outcome == Outcome::backoff) t.failed_by_class[a.class_id]++;
+  if (a.outcome != Outcome::succeeded) return;
+  t.succeeded_on[a.image].insert(a.node.empty() ? "-" : a.node);
+  if (!a.tries.empty())
+    t.fallbacks.insert(fmt::format("{} on {}: {} failed ({}), then it pulled from the next host", a.image,
+                                   a.node.empty() ? "-" : a.node, a.tries.front().host,
+                                   ellipsize(a.tries.front().error, 120)));
+  if (a.duration_ms < 0) return;
+  t.durations[a.image].add(a.duration_ms);
+  SlowPull p{a.id, a.image, a.node, a.duration_ms, a.bytes, a.waiting_ms};
+  t.slowest.push_back(std::move(p));
+  std::sort(t.slowest.begin(), t.slowest.end(), [](const SlowPull& x, const SlowPull& y) {
+    return std::tie(y.duration_ms, x.id) < std::tie(x.duration_ms, y.id);
+  });
+  if (t.slowest.size() > 3) t.slowest.resize(3);
+}
+
+void tally_event(AttemptTally& t, const Event& e) {
+  if (e.kind == EventKind::config_error)
+    t.config_errors.insert(fmt::format("{}: containerd refused a registry config and ignores it: {}",
+                                       e.node.empty() ? "-" : e.node, ellipsize(e.message, 200)));
+}
+
+void FindingsBuilder::add(const PullAttempt& a, const Event* evidence) {
+  if (a.outcome == Outcome::succeeded) {
+    // Recovery: a later success of a failing (image, node) pair. The few
+    // earliest-ending ones are kept, in case a later failure rules some out.
+    if (!a.first_ns) return;
+    for (auto& [key, g] : groups_) {
+      auto p = g.pairs.find({a.image, a.node});
+      if (p == g.pairs.end() || a.first_ns < p->second.last_fail) continue;
+      auto& h = p->second.healed;
+      h.emplace_back(a.first_ns, a.last_ns);
+      std::sort(h.begin(), h.end(), [](const auto& x, const auto& y) { return x.second < y.second; });
+      if (h.size() > 8) h.resize(8);
+    }
+    return;
+  }
+  if (a.class_id.empty() || a.class_id == "success") return;
+  if (a.outcome == Outcome::unknown) return;  // still in progress at the end of the input
+  Group& g = groups_[{a.class_id, a.registry}];
+  Finding& f = g.f;
+  if (!f.attempts) {
+    f.class_id = a.class_id;
+    f.registry = a.registry;
+  }
+  ++f.attempts;
+  if (f.attempt_ids.size() < id_cap_) f.attempt_ids.push_back(a.id);
+  if (a.outcome == Outcome::backoff) ++f.backoff_attempts;
+  f.cause_from_history |= a.cause_id != 0;
+  if (!a.image.empty()) g.images.insert(a.image);
+  if (!a.node.empty()) g.nodes.insert(a.node);
+  if (!a.ns.empty()) g.namespaces.insert(a.ns);
+  if (!a.pod.empty()) g.pods.insert(a.ns.empty() ? a.pod : a.ns + "/" + a.pod);
+  g.rule_votes[a.rule_id]++;
+  if (a.first_ns && (!f.first_ns || a.first_ns < f.first_ns)) f.first_ns = a.first_ns;
+  if (a.last_ns > f.last_ns) f.last_ns = a.last_ns;
+  if (f.age.empty()) f.age = a.age;
+  if (a.first_ns) ++g.per_minute[a.first_ns / 60000000000LL];
+  // The most recent attempt that decided its own class speaks for the group.
+  bool own = a.cause_id == 0 && a.cause_from < 0, cur_own = g.rep.cause_id == 0 && g.rep.cause_from < 0;
+  if (!g.have_rep || (own && !cur_own) || (own == cur_own && a.last_ns >= g.rep.last_ns)) {
+    g.rep = a;
+    g.rep.events.clear();
+    g.have_rep = true;
+    if (evidence) f.evidence = *evidence;
+    else f.evidence.reset();
+  }
+  PairState& p = g.pairs[{a.image, a.node}];
+  if (!p.seen || (a.first_ns && a.first_ns < p.first_fail)) p.first_fail = a.first_ns;
+  p.seen = true;
+  if (a.last_ns > p.last_fail) {
+    p.last_fail = a.last_ns;
+    std::erase_if(p.healed, [&](const auto& h) { return h.first < p.last_fail; });
   }
 }
 
-void build_findings(const RuleSet& rules, RunResult& r) {
-  account_rate_limits(r);
-  r.findings.clear();
-  std::set<std::string> all_nodes;
-  for (const PullAttempt& a : r.attempts)
-    if (!a.node.empty()) all_nodes.insert(a.node);
-  std::map<std::pair<std::string, std::string>, std::vector<uint32_t>> groups;
-  for (uint32_t i = 0; i < r.attempts.size(); ++i) {
-    const PullAttempt& a = r.attempts[i];
-    if (a.outcome == Outcome::succeeded || a.class_id.empty() || a.class_id == "success") continue;
-    if (a.outcome == Outcome::unknown) continue;  // still in progress at the end of the input
-    groups[{a.class_id, a.registry}].push_back(i);
-  }
-  for (auto& [key, members] : groups) {
-    Finding f;
-    f.class_id = key.first;
-    f.registry = key.second;
-    std::set<std::string> images, nodes, namespaces, pods;
-    std::map<std::string, int> rule_votes;
-    uint32_t rep = members.front();
-    for (uint32_t i : members) {
-      const PullAttempt& a = r.attempts[i];
-      if (!a.image.empty()) images.insert(a.image);
-      if (!a.node.empty()) nodes.insert(a.node);
-      if (!a.ns.empty()) namespaces.insert(a.ns);
-      if (!a.pod.empty()) pods.insert(a.ns.empty() ? a.pod : a.ns + "/" + a.pod);
-      rule_votes[a.rule_id]++;
-      if (a.first_ns && (!f.first_ns || a.first_ns < f.first_ns)) f.first_ns = a.first_ns;
-      if (a.last_ns > f.last_ns) f.last_ns = a.last_ns;
-      if (f.age.empty()) f.age = a.age;
-      // The most recent attempt that decided its own class speaks for the group.
-      const PullAttempt& cur = r.attempts[rep];
-      bool own = a.cause_from < 0, cur_own = cur.cause_from < 0;
-      if ((own && !cur_own) || (own == cur_own && a.last_ns >= cur.last_ns)) rep = i;
-      r.attempts[i].finding = static_cast<int64_t>(r.findings.size());
-    }
-    f.attempts = static_cast<int64_t>(members.size());
-    f.attempt_ids = members;
-    f.images = sorted(images);
-    f.nodes = sorted(nodes);
-    f.namespaces = sorted(namespaces);
-    f.pods = sorted(pods);
-    const PullAttempt& ra = r.attempts[rep];
+int64_t FindingsBuilder::attempts_of(const std::string& class_id, const std::string& registry) const {
+  auto it = groups_.find({class_id, registry});
+  return it == groups_.end() ? 0 : it->second.f.attempts;
+}
+
+std::vector<Finding> FindingsBuilder::build(const RuleSet& rules, const std::vector<RateLimitAccount>& rate_limits,
+                                            size_t nodes_in_run) const {
+  std::vector<Finding> out;
+  for (const auto& [key, g] : groups_) {
+    Finding f = g.f;
+    f.images = sorted(g.images);
+    f.nodes = sorted(g.nodes);
+    f.namespaces = sorted(g.namespaces);
+    f.pods = sorted(g.pods);
+    const PullAttempt& ra = g.rep;
     f.rule_id = ra.rule_id;
     int best_votes = 0;
-    for (const auto& [rule, votes] : rule_votes)
+    for (const auto& [rule, votes] : g.rule_votes)
       if (votes > best_votes) {
         best_votes = votes;
         f.rule_id = rule;
@@ -142,69 +208,69 @@ void build_findings(const RuleSet& rules, RunResult& r) {
     f.title = adv.title;
     f.explanation = adv.explanation;
     f.fix = adv.fix;
-    f.evidence = ra.evidence;
+    f.error = ra.error;
+    f.tries = ra.tries;
     f.notes = ra.notes;
     // Hub's headers say who is charged: the SNAT story in one sentence.
     if (f.class_id == "rate_limited")
-      for (const RateLimitAccount& a : r.rate_limits)
+      for (const RateLimitAccount& a : rate_limits)
         if (!a.source.empty() && a.nodes.size() > 1)
           f.notes.push_back(fmt::format("Docker Hub charged {} pulls to {}, one address shared by {} nodes: the "
                                         "anonymous quota ({} per {}) is spent by all of them together.",
                                         a.responses, a.source, a.nodes.size(), a.limit,
                                         a.window_s > 0 ? std::to_string(a.window_s / 3600) + "h" : "window"));
-    f.scope = scope_sentence(f, all_nodes.size());
-    // Recovery: each failing (image, node) pair pulled fine later.
-    f.recovered = true;
-    std::map<std::pair<std::string, std::string>, int64_t> first_failure;
-    for (uint32_t i : members) {
-      const PullAttempt& a = r.attempts[i];
-      auto key = std::make_pair(a.image, a.node);
-      auto it = first_failure.find(key);
-      if (it == first_failure.end() || (a.first_ns && a.first_ns < it->second)) first_failure[key] = a.first_ns;
-    }
-    for (const auto& [key, failed_at] : first_failure) {
-      int64_t last_fail = 0;
-      for (uint32_t i : members)
-        if (r.attempts[i].image == key.first && r.attempts[i].node == key.second)
-          last_fail = std::max(last_fail, r.attempts[i].last_ns);
-      int64_t healed = -1;
-      for (const PullAttempt& a : r.attempts)
-        if (a.outcome == Outcome::succeeded && a.image == key.first && a.node == key.second && a.first_ns &&
-            a.first_ns >= last_fail && (healed < 0 || a.last_ns < healed))
-          healed = a.last_ns;
-      if (healed < 0 || !failed_at) {
+    f.scope = scope_sentence(f, nodes_in_run);
+    // Recovered when each failing (image, node) pair pulled fine later.
+    f.recovered = !g.pairs.empty();
+    for (const auto& [pair, st] : g.pairs) {
+      if (st.healed.empty() || !st.first_fail) {
         f.recovered = false;
         break;
       }
-      f.recovered_after_ns = std::max(f.recovered_after_ns, healed - failed_at);
+      f.recovered_after_ns = std::max(f.recovered_after_ns, st.healed.front().second - st.first_fail);
     }
     if (!f.recovered) f.recovered_after_ns = -1;
-    // The busiest minute.
-    std::map<int64_t, int> per_minute;
-    for (uint32_t i : members)
-      if (r.attempts[i].first_ns) ++per_minute[r.attempts[i].first_ns / 60000000000LL];
-    for (const auto& [minute, n] : per_minute) f.peak_per_minute = std::max(f.peak_per_minute, double(n));
-    r.findings.push_back(std::move(f));
+    for (const auto& [minute, n] : g.per_minute) f.peak_per_minute = std::max(f.peak_per_minute, double(n));
+    out.push_back(std::move(f));
   }
   // Persistent problems first, then most attempts; ties by first seen, class
   // and registry for a stable order.
-  std::vector<size_t> order(r.findings.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) {
-    const Finding& a = r.findings[x];
-    const Finding& b = r.findings[y];
+  std::stable_sort(out.begin(), out.end(), [](const Finding& a, const Finding& b) {
     return std::make_tuple(a.recovered, -a.attempts, a.first_ns, a.class_id, a.registry) <
            std::make_tuple(b.recovered, -b.attempts, b.first_ns, b.class_id, b.registry);
   });
-  std::vector<Finding> out;
-  std::vector<int64_t> new_index(order.size());
-  for (size_t i = 0; i < order.size(); ++i) {
-    new_index[order[i]] = static_cast<int64_t>(i);
-    out.push_back(std::move(r.findings[order[i]]));
+  return out;
+}
+
+void build_findings(const RuleSet& rules, RunResult& r) {
+  r.tally = AttemptTally{};
+  RateLimitTally limits;
+  std::vector<const Event*> by_time;
+  for (const Event& e : r.events) by_time.push_back(&e);
+  std::stable_sort(by_time.begin(), by_time.end(), [](const Event* a, const Event* b) { return a->time_ns < b->time_ns; });
+  for (const Event* e : by_time) {
+    limits.add(*e);
+    tally_event(r.tally, *e);
   }
-  r.findings = std::move(out);
-  for (PullAttempt& a : r.attempts)
-    if (a.finding >= 0) a.finding = new_index[static_cast<size_t>(a.finding)];
+  r.rate_limits = limits.accounts();
+  FindingsBuilder builder;
+  for (const PullAttempt& a : r.attempts) {
+    tally_attempt(r.tally, a);
+    builder.add(a, a.evidence >= 0 ? &r.events[static_cast<size_t>(a.evidence)] : nullptr);
+  }
+  r.findings = builder.build(rules, r.rate_limits, r.tally.nodes.size());
+  link_findings(r);
+}
+
+void link_findings(RunResult& r) {
+  std::map<std::pair<std::string, std::string>, int64_t> index;
+  for (size_t i = 0; i < r.findings.size(); ++i) index[{r.findings[i].class_id, r.findings[i].registry}] = static_cast<int64_t>(i);
+  for (PullAttempt& a : r.attempts) {
+    a.finding = -1;
+    if (a.outcome != Outcome::failed && a.outcome != Outcome::backoff) continue;
+    auto it = index.find({a.class_id, a.registry});
+    if (it != index.end()) a.finding = it->second;
+  }
 }
 
 }  // namespace pullscan

@@ -37,6 +37,10 @@ int main(int argc, char** argv) {
   std::string max_bytes;
   app.add_option("--max-bytes", max_bytes,
                  "Stop reading a bundle after this many bytes of members, decompressed (e.g. 200G; default 64G)");
+  app.add_option("--hold-events", opt.hold_events,
+                 "Pull events to hold in memory for a single input read in time order (a long journal); "
+                 "attempts that ended before them go to the database and leave memory. 0 = hold all")
+      ->default_val(50000);
   app.add_flag("--follow", opt.follow,
                "Follow a live stream (journalctl -f ... | pullscan --follow): a line per failed pull and per new or "
                "growing finding as they happen, the full report at the end of input or on Ctrl-C");

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "classify/classify.h"
+#include "cli/analysis.h"
 #include "cluster/cluster.h"
 #include "core/diag.h"
 #include "core/text.h"
@@ -63,12 +64,8 @@ std::optional<uint64_t> parse_byte_size(const std::string& t) {
 
 std::vector<int64_t> analyse(const ScanOptions& opt, const RuleSet& rules, std::vector<InputClock>& clocks,
                              RunResult& r, int now_year) {
-  resolve_times(opt, r.inputs, clocks, r.events, now_year);
-  std::vector<int64_t> attempt_of;
-  correlate(r.events, r.attempts, attempt_of);
-  classify(rules, r);
-  build_findings(rules, r);
-  return attempt_of;
+  Analysis all(opt, rules, r, clocks, now_year, nullptr);
+  return all.finish();
 }
 
 ScanOptions with_rules(ScanOptions opt, const RuleSet& rules) {
@@ -119,20 +116,38 @@ int report_and_exit(const Options& opt, const RuleSet& rules, const RunResult& r
     write_text_report(r, rules, t, out);
   }
   out.flush();
-  for (const PullAttempt& a : r.attempts)
-    if (a.outcome == Outcome::failed || a.outcome == Outcome::backoff) return exit_failures;
-  return exit_ok;
+  // The tally, not r.attempts: attempts that ended early may have left memory.
+  return r.tally.failed + r.tally.backoff > 0 ? exit_failures : exit_ok;
 }
 
-// Writes the database unless --no-db; false (said on err) if it cannot.
-bool store_unless_no_db(const Options& opt, const RunResult& r, const std::vector<int64_t>& attempt_of, std::ostream& err) {
-  if (opt.no_db) return true;
-  std::string db = opt.db.empty() ? default_db_path() : opt.db;
-  std::string error;
-  if (write_store(db, r, attempt_of, error)) return true;
-  err << "pullscan: " << db << ": cannot write the database: " << error << '\n';
-  return false;
-}
+// The database of a run, unless --no-db: opened before reading (attempts
+// that leave memory are written as they go), finished after analysis.
+class RunStore {
+ public:
+  explicit RunStore(const Options& opt) : path_(opt.db.empty() ? default_db_path() : opt.db), on_(!opt.no_db) {}
+  /// False (said on err) if the database cannot be created.
+  bool open(std::ostream& err) {
+    std::string error;
+    if (!on_ || writer_.open(path_, error)) return true;
+    err << "pullscan: " << path_ << ": cannot write the database: " << error << '\n';
+    return false;
+  }
+  StoreWriter* writer() { return on_ ? &writer_ : nullptr; }
+  /// False (said on err) if writing failed.
+  bool finish(const RunResult& r, const std::vector<int64_t>& attempt_of, bool ok_so_far, std::ostream& err) {
+    if (!on_) return true;
+    std::string error;
+    if (!ok_so_far) error = writer_.error();
+    else if (writer_.finish(r, attempt_of, error)) return true;
+    err << "pullscan: " << path_ << ": cannot write the database: " << error << '\n';
+    return false;
+  }
+
+ private:
+  std::string path_;
+  bool on_;
+  StoreWriter writer_;
+};
 
 int run_scan(const Options& opt, const RuleSet& rules, std::ostream& out, std::ostream& err) {
   Diagnostics diag(err);
@@ -146,8 +161,19 @@ int run_scan(const Options& opt, const RuleSet& rules, std::ostream& out, std::o
     }
     paths.push_back("-");
   }
+  RunStore store(opt);
+  if (!store.open(err)) return exit_error;
   uint64_t readable = 0;
   const ScanOptions scan = with_rules(opt.scan, rules);
+  Analysis analysis(opt.scan, rules, r, clocks, current_year(), store.writer());
+  // One input read in time order (a journal, a log file) need not be held
+  // whole: attempts that ended leave memory as it is read. Several inputs are
+  // sorted by time together, and JSON lists every attempt, so those hold all.
+  const bool stream = paths.size() == 1 && container_kind(paths.front()) == ContainerKind::plain &&
+                      opt.output != "json" && opt.hold_events > 0;
+  auto after_block = [&] {
+    if (stream) analysis.maybe_retire(opt.hold_events);
+  };
   for (const std::string& path : paths) {
     ContainerKind kind = container_kind(path);
     if (kind != ContainerKind::plain) {
@@ -163,21 +189,34 @@ int run_scan(const Options& opt, const RuleSet& rules, std::ostream& out, std::o
       }
       continue;
     }
-    InputInfo info;
-    info.path = path;
+    // The input is in r.inputs and clocks while it is read: retiring
+    // completes times with them.
+    r.inputs.emplace_back();
+    r.inputs.back().path = path;
+    clocks.emplace_back();
+    const size_t at = r.inputs.size() - 1;
+    InputInfo info = r.inputs[at];
     InputClock clock;
-    if (scan_path(path, static_cast<uint32_t>(r.inputs.size()), scan, diag, info, r.events, clock)) {
+    auto sync_then_retire = [&] {
+      std::string note = r.inputs[at].time_note;
+      r.inputs[at] = info;
+      r.inputs[at].time_note = note;
+      clocks[at] = clock;
+      after_block();
+    };
+    if (scan_path(path, static_cast<uint32_t>(at), scan, diag, info, r.events, clock, sync_then_retire)) {
       ++readable;
     } else {
       info.readable = false;
       info.format = "-";
     }
-    r.inputs.push_back(std::move(info));
-    clocks.push_back(std::move(clock));
+    info.time_note = r.inputs[at].time_note;
+    r.inputs[at] = std::move(info);
+    clocks[at] = std::move(clock);
   }
   diag.flush_summary();
-  std::vector<int64_t> attempt_of = analyse(opt.scan, rules, clocks, r, current_year());
-  if (!store_unless_no_db(opt, r, attempt_of, err)) return exit_error;
+  std::vector<int64_t> attempt_of = analysis.finish();
+  if (!store.finish(r, attempt_of, analysis.store_ok(), err)) return exit_error;
   int code = report_and_exit(opt, rules, r, out);
   return readable == 0 ? exit_error : code;
 }
@@ -186,54 +225,72 @@ volatile int g_stop = 0;
 extern "C" void on_stop_signal(int) { g_stop = 1; }
 
 // Follows one live stream (journalctl -f, kubectl's event watch): after each
-// block of new lines the pulls so far are analysed again (only pull events
-// are kept, so this stays small) and what is new is printed at once; the full
-// report and the database come at the end of input or on Ctrl-C. `r` and
-// `clocks` may already hold inputs read before the stream (a snapshot).
+// block of new lines the held pulls are analysed again and what is new is
+// printed at once; then the attempts that ended a horizon ago leave memory
+// (to the database), so a stream followed for days holds its open attempts,
+// not its history. The full report and the database come at the end of input
+// or on Ctrl-C. `r` and `clocks` may already hold inputs read before the
+// stream (a snapshot).
 int follow_stream(const Options& opt, const RuleSet& rules, BlockReader& reader, InputInfo info, RunResult& r,
                   std::vector<InputClock>& clocks, std::ostream& out, std::ostream& err) {
   ScanOptions scan = with_rules(opt.scan, rules);
   Diagnostics diag(err);
-  std::vector<InputInfo> before = r.inputs;
-  uint32_t index = static_cast<uint32_t>(before.size());
+  RunStore store(opt);
+  if (!store.open(err)) return exit_error;
+  const uint32_t index = static_cast<uint32_t>(r.inputs.size());
+  r.inputs.push_back(info);
   clocks.emplace_back();
-  std::set<std::string> told;
-  std::map<std::string, int64_t> told_findings;
+  InputClock clock;
   const int year = current_year();
-  auto with_stream = [&] {
-    r.inputs = before;
-    r.inputs.push_back(info);
+  Analysis analysis(scan, rules, r, clocks, year, store.writer());
+  std::map<std::string, int64_t> told;  // failed attempts printed: key -> first seen
+  std::map<std::pair<std::string, std::string>, int64_t> told_findings;
+  auto sync = [&] {
+    std::string note = r.inputs[index].time_note;
+    r.inputs[index] = info;
+    r.inputs[index].time_note = note;
+    clocks[index] = clock;
   };
   auto tell = [&] {
-    with_stream();
-    analyse(scan, rules, clocks, r, year);
+    sync();
+    analysis.analyse_held();
+    std::map<std::pair<std::string, std::string>, std::pair<int64_t, std::set<std::string>>> held;
     for (const PullAttempt& a : r.attempts) {
       if (a.outcome != Outcome::failed && a.outcome != Outcome::backoff) continue;
+      auto& h = held[{a.class_id, a.registry}];
+      ++h.first;
+      if (!a.node.empty()) h.second.insert(a.node);
       std::string key = fmt::format("{}|{}|{}|{}|{}", a.node, a.image, a.ns, a.pod, a.first_ns);
-      if (!told.insert(key).second) continue;
+      if (!told.emplace(key, a.first_ns).second) continue;
       out << fmt::format("{} {} {}{} {}: {} [{}] {}\n", a.first_ns ? format_iso_ms(a.first_ns) : "-",
                          a.node.empty() ? "-" : a.node, a.pod.empty() ? "" : a.ns + "/" + a.pod + " ",
                          a.image.empty() ? "-" : a.image, a.outcome == Outcome::backoff ? "in back-off" : "failed",
                          a.class_id, a.rule_id, ellipsize(a.error, 160));
     }
-    for (const Finding& f : r.findings) {
-      std::string key = f.class_id + "|" + f.registry;
+    for (const auto& [key, h] : held) {
+      int64_t total = analysis.retired_failures(key.first, key.second) + h.first;
       int64_t& seen = told_findings[key];
-      if (f.attempts <= seen) continue;
-      out << fmt::format("finding {} [{}] {}: {} on {}\n", seen ? "grew:" : "new:", f.class_id,
-                         f.registry.empty() ? "-" : f.registry, f.attempts == 1 ? "1 attempt" : std::to_string(f.attempts) + " attempts",
-                         f.nodes.empty() ? "-" : join(f.nodes, ", "));
-      seen = f.attempts;
+      if (total <= seen) continue;
+      out << fmt::format("finding {} [{}] {}: {} on {}\n", seen ? "grew:" : "new:", key.first,
+                         key.second.empty() ? "-" : key.second, total == 1 ? "1 attempt" : std::to_string(total) + " attempts",
+                         h.second.empty() ? "-" : join(std::vector<std::string>(h.second.begin(), h.second.end()), ", "));
+      seen = total;
     }
     out.flush();
+    if (opt.hold_events > 0 && (analysis.clocks_settled() || r.events.size() > 8 * opt.hold_events)) {
+      analysis.retire();
+      // An attempt that left memory is never printed again: forget it an hour on.
+      int64_t forget = analysis.retired_before() - 4 * Analysis::kHorizonNs;
+      for (auto it = told.begin(); it != told.end();) it = it->second && it->second < forget ? told.erase(it) : std::next(it);
+    }
   };
   if (!r.events.empty()) tell();
-  scan_input(reader, index, scan, diag, info, r.events, clocks.back(), tell);
+  scan_input(reader, index, scan, diag, info, r.events, clock, tell);
   diag.flush_summary();
-  with_stream();
-  std::vector<int64_t> attempt_of = analyse(scan, rules, clocks, r, year);
+  sync();
+  std::vector<int64_t> attempt_of = analysis.finish();
   out << "\n";
-  if (!store_unless_no_db(opt, r, attempt_of, err)) return exit_error;
+  if (!store.finish(r, attempt_of, analysis.store_ok(), err)) return exit_error;
   return report_and_exit(opt, rules, r, out);
 }
 
@@ -359,8 +416,10 @@ int run_cluster(const Options& opt, const RuleSet& rules, std::ostream& out, std
     return code;
   }
   if (texts.empty()) return exit_error;
+  RunStore store(opt);
+  if (!store.open(err)) return exit_error;
   std::vector<int64_t> attempt_of = analyse(opt.scan, rules, clocks, r, current_year());
-  if (!store_unless_no_db(opt, r, attempt_of, err)) return exit_error;
+  if (!store.finish(r, attempt_of, true, err)) return exit_error;
   return report_and_exit(opt, rules, r, out);
 }
 

@@ -19,8 +19,9 @@ enum ExitCode : int {
   exit_error = 2,       // usage or fatal error, or no input could be read
 };
 
-/// The analysis passes after reading: complete the times, correlate, classify,
-/// group into findings. Returns, per event, the index of its attempt (-1 none).
+/// The analysis passes after reading, everything held (cli/analysis.h): complete
+/// the times, correlate, classify, tally, group into findings. Returns, per
+/// event, the index of its attempt (-1 none).
 std::vector<int64_t> analyse(const ScanOptions& opt, const RuleSet& rules, std::vector<InputClock>& clocks,
                              RunResult& r, int now_year);
 

@@ -1,6 +1,9 @@
 // Serialised names of the record enums: one spelling shared by code, JSON,
-// SQL and golden files.
+// SQL and golden files; and the pull-time statistics the tally keeps.
 #include "core/record.h"
+
+#include <algorithm>
+#include <cmath>
 
 namespace pullscan {
 
@@ -40,6 +43,47 @@ std::string_view to_string(Outcome o) {
     case Outcome::unknown: return "unknown";
   }
   return "?";
+}
+
+namespace {
+
+// 1% wide log-scale buckets: bucket b holds (1.01^(b-1), 1.01^b] ms.
+constexpr double kBucketBase = 1.01;
+int32_t bucket_of(int64_t ms) {
+  if (ms <= 1) return 0;
+  return static_cast<int32_t>(std::ceil(std::log(static_cast<double>(ms)) / std::log(kBucketBase)));
+}
+int64_t bucket_top(int32_t b) { return b <= 0 ? 1 : static_cast<int64_t>(std::ceil(std::pow(kBucketBase, b))); }
+
+}  // namespace
+
+void DurationStats::add(int64_t ms) {
+  ++count;
+  max_ms = std::max(max_ms, ms);
+  if (buckets.empty() && exact.size() < kExactLimit) {
+    exact.push_back(ms);
+    return;
+  }
+  for (int64_t v : exact) ++buckets[bucket_of(v)];
+  exact.clear();
+  exact.shrink_to_fit();
+  ++buckets[bucket_of(ms)];
+}
+
+int64_t DurationStats::quantile(double p) const {
+  if (count == 0) return -1;
+  size_t rank = std::min(static_cast<size_t>(count - 1), static_cast<size_t>(p * static_cast<double>(count - 1) + 0.5));
+  if (buckets.empty()) {
+    std::vector<int64_t> sorted = exact;
+    std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(rank), sorted.end());
+    return sorted[rank];
+  }
+  int64_t seen = 0;
+  for (const auto& [b, n] : buckets) {
+    seen += n;
+    if (static_cast<size_t>(seen) > rank) return std::min(bucket_top(b), max_ms);
+  }
+  return max_ms;
 }
 
 }  // namespace pullscan

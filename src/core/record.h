@@ -7,6 +7,9 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -77,6 +80,7 @@ struct Event {
   std::string ratelimit_source;      // docker-ratelimit-source: the address Docker Hub charges
   SourceLoc where;
   std::string line;             // the raw line (redacted, capped) shown as evidence
+  uint64_t id = 0;              // 1-based in reading order over the whole run (events.id in the database)
 };
 
 /// How an attempt ended, as the JSON contract spells it.
@@ -106,7 +110,9 @@ struct PullAttempt {
   // Filled by classification.
   std::string class_id, rule_id, error;  // error: root-cause text (peeled)
   int64_t evidence = -1;                 // event index of the line that decided the class
+  uint64_t evidence_id = 0;              // Event::id of that line (also when it has left memory)
   int64_t cause_from = -1;               // attempt index whose cause a back-off inherited
+  uint32_t cause_id = 0;                 // id of that attempt (also when it has left memory)
   std::vector<std::pair<std::string, std::string>> vars;  // placeholder values
   int64_t finding = -1;                  // index into RunResult::findings
   std::vector<std::string> notes;        // facts the evidence adds to the advice (clock skew...)
@@ -119,8 +125,12 @@ struct Finding {
   int64_t attempts = 0;
   int64_t first_ns = 0, last_ns = 0;
   std::string age;                   // relative age (kubectl tables) when there are no times
-  int64_t evidence = -1;             // event index shown as evidence
-  std::vector<uint32_t> attempt_ids; // indexes into RunResult::attempts
+  std::optional<Event> evidence;     // the line shown as evidence (a copy: attempts may have left memory)
+  std::string error;                 // root-cause text of the attempt that speaks for the finding
+  std::vector<HostTry> tries;        // the hosts that attempt tried (mirror chain)
+  int64_t backoff_attempts = 0;      // of `attempts`, those in back-off under an inherited cause
+  bool cause_from_history = false;   // some took the cause from an earlier failure of the image
+  std::vector<uint32_t> attempt_ids; // PullAttempt::id of its attempts (capped when attempts leave memory)
   std::string scope;                 // blast radius in words
   std::vector<std::string> notes;    // the representative attempt's notes
   bool recovered = false;            // every failing image/node pair later pulled fine
@@ -158,13 +168,50 @@ struct InputInfo {
   std::string skip_reason;  // non-empty: the member was not read, and why
 };
 
+/// Pull times of one image: exact while few, then a log-scale histogram
+/// (1% buckets), so a week of pulls costs the same memory as an hour.
+struct DurationStats {
+  std::vector<int64_t> exact;           // milliseconds, while count <= kExactLimit
+  std::map<int32_t, int64_t> buckets;   // bucket -> pulls, once past it
+  int64_t count = 0, max_ms = 0;
+  static constexpr size_t kExactLimit = 4096;
+  void add(int64_t ms);
+  /// The p-quantile (0..1) in ms; a bucket's upper edge once histogrammed.
+  int64_t quantile(double p) const;
+};
+
+/// One of the slowest pulls, kept by value (its attempt may have left memory).
+struct SlowPull {
+  uint32_t id = 0;
+  std::string image, node;
+  int64_t duration_ms = -1, bytes = -1, waiting_ms = -1;
+};
+
+/// What the report says about the attempts as a whole, folded one attempt at
+/// a time: attempts that ended leave memory (long journals, --follow) and
+/// only this stays. Its size depends on the images, nodes and classes seen,
+/// not on the number of pulls.
+struct AttemptTally {
+  int64_t attempts = 0, failed = 0, succeeded = 0, backoff = 0, unknown = 0;
+  std::map<std::string, int64_t> by_class;         // every attempt's class
+  std::map<std::string, int64_t> failed_by_class;  // failed and back-off attempts
+  std::map<std::string, DurationStats> durations;  // image -> pull times of its successful pulls
+  std::vector<SlowPull> slowest;                   // the 3 slowest successful pulls
+  std::map<std::string, std::set<std::string>> succeeded_on;  // image -> nodes it pulled fine on
+  std::set<std::string> fallbacks;                 // "image on node: host failed (...), then ..." lines
+  std::set<std::string> config_errors;             // hosts.toml files containerd refused, per node
+  std::set<std::string> nodes;                     // every node an attempt named
+  uint64_t attempts_left_memory = 0;               // of `attempts`, those no longer in RunResult::attempts
+};
+
 /// Everything one run produced. Output depends only on this.
 struct RunResult {
   std::vector<InputInfo> inputs;
-  std::vector<Event> events;
-  std::vector<PullAttempt> attempts;
+  std::vector<Event> events;             // the events still held (all of them unless attempts left memory)
+  std::vector<PullAttempt> attempts;     // the attempts still held (idem)
   std::vector<Finding> findings;
   std::vector<RateLimitAccount> rate_limits;
+  AttemptTally tally;                    // over every attempt of the run, held or not
 };
 
 /// Set bit for a Source in PullAttempt::sources.

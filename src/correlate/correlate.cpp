@@ -147,11 +147,15 @@ int64_t Correlator::find_for_outcome(const Event& e, uint32_t channel) const {
 int64_t Correlator::find_latest(const Event& e, bool same_source) const {
   // A line that names a pod belongs with that pod's attempt first; an attempt
   // no line has tied to a pod yet (containerd's view) comes second, because
-  // another pod pulling the same image may own it.
+  // another pod pulling the same image may own it. An attempt quiet for
+  // longer than the outcome window is over: kubelet retries at least every
+  // five minutes, so a back-off after that is a new episode (it inherits the
+  // cause when classified), and a long journal can let old attempts go.
   int64_t podless = -1;
   for (size_t i = attempts_.size(); i-- > 0;) {
     const PullAttempt& a = attempts_[i];
     if (a.node != e.node) continue;
+    if (!near(a.last_ns, e.time_ns, opt_.end_window_ns * 10)) continue;
     if (!e.image.empty() && a.image != e.image) continue;
     if (e.image.empty() && (e.pod.empty() || a.pod != e.pod)) continue;
     if (!e.pod.empty() && !a.pod.empty() && (a.pod != e.pod || a.ns != e.ns)) continue;
@@ -269,7 +273,8 @@ void Correlator::finish() {
   }
 }
 
-void correlate(const std::vector<Event>& events, std::vector<PullAttempt>& attempts, std::vector<int64_t>& attempt_of) {
+void correlate(const std::vector<Event>& events, std::vector<PullAttempt>& attempts, std::vector<int64_t>& attempt_of,
+               uint32_t first_id) {
   std::vector<uint32_t> order(events.size());
   std::iota(order.begin(), order.end(), 0u);
   // A line without a time (a pasted table row) sorts where it was written:
@@ -315,8 +320,8 @@ void correlate(const std::vector<Event>& events, std::vector<PullAttempt>& attem
     PullAttempt a = std::move(raw[i]);
     std::sort(a.events.begin(), a.events.end());
     a.events.erase(std::unique(a.events.begin(), a.events.end()), a.events.end());
-    a.id = static_cast<uint32_t>(attempts.size() + 1);
-    for (uint32_t ev : a.events) attempt_of[ev] = a.id - 1;
+    for (uint32_t ev : a.events) attempt_of[ev] = static_cast<int64_t>(attempts.size());
+    a.id = first_id + static_cast<uint32_t>(attempts.size());
     attempts.push_back(std::move(a));
   }
 }

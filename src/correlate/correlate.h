@@ -5,8 +5,9 @@
 // (`count`, `(x4 over 2m)`) stands for N attempts. Back-off notices are not
 // pulls: they fold into the latest attempt of the same image and node.
 //
-// The Correlator is incremental (events in time order, attempts closed as
-// they end) so the same code serves a whole bundle and a followed journal.
+// The Correlator folds events in time order. A long or followed input is
+// correlated over the events still held (cli/analysis.h): attempts quiet for
+// longer than every window here have left, and nothing would join them.
 #pragma once
 
 #include <cstdint>
@@ -51,8 +52,9 @@ class Correlator {
 };
 
 /// Sorts events by time (unknown times keep input order), correlates them all
-/// and numbers the attempts in report order. Event::attempt links are set in `attempt_of`.
+/// and numbers the attempts in report order from first_id. attempt_of gets,
+/// per event, the index of its attempt (-1 none).
 void correlate(const std::vector<Event>& events, std::vector<PullAttempt>& attempts,
-               std::vector<int64_t>& attempt_of);
+               std::vector<int64_t>& attempt_of, uint32_t first_id = 1);
 
 }  // namespace pullscan

@@ -96,27 +96,22 @@ void write_json_report(const RunResult& r, std::ostream& os) {
     w.close('}');
   }
   w.close(']');
-  int64_t failed = 0, succeeded = 0, backoff = 0, unknown = 0;
-  std::map<std::string, int64_t> by_class;
-  for (const PullAttempt& a : r.attempts) {
-    if (a.outcome == Outcome::failed) ++failed;
-    else if (a.outcome == Outcome::succeeded) ++succeeded;
-    else if (a.outcome == Outcome::backoff) ++backoff;
-    else ++unknown;
-    by_class[a.class_id]++;
-  }
+  const AttemptTally& t = r.tally;
   w.key("summary");
   w.open('{');
-  w.key("attempts"); w.value_int(static_cast<int64_t>(r.attempts.size()));
-  w.key("failed"); w.value_int(failed);
-  w.key("succeeded"); w.value_int(succeeded);
-  w.key("backoff"); w.value_int(backoff);
-  w.key("unknown"); w.value_int(unknown);
+  w.key("attempts"); w.value_int(t.attempts);
+  w.key("failed"); w.value_int(t.failed);
+  w.key("succeeded"); w.value_int(t.succeeded);
+  w.key("backoff"); w.value_int(t.backoff);
+  w.key("unknown"); w.value_int(t.unknown);
   w.key("by_class");
   w.open('{');
-  for (const auto& [cls, n] : by_class) { w.key(cls); w.value_int(n); }
+  for (const auto& [cls, n] : t.by_class) { w.key(cls); w.value_int(n); }
   w.close('}');
   w.key("findings"); w.value_int(static_cast<int64_t>(r.findings.size()));
+  // Attempts that ended long before the end of a long input left memory for
+  // the database: counted above, listed only there.
+  if (t.attempts_left_memory) { w.key("attempts_only_in_database"); w.value_int(static_cast<int64_t>(t.attempts_left_memory)); }
   w.close('}');
   w.key("attempts");
   w.open('[');
@@ -178,9 +173,9 @@ void write_json_report(const RunResult& r, std::ostream& os) {
       }
       w.close(']');
     }
-    if (a.cause_from >= 0) {
+    if (a.cause_id) {
       w.key("cause_from_attempt");
-      w.value_int(r.attempts[static_cast<size_t>(a.cause_from)].id);
+      w.value_int(a.cause_id);
     }
     w.key("finding");
     w.opt_int(a.finding + 1, a.finding >= 0);
@@ -231,8 +226,8 @@ void write_json_report(const RunResult& r, std::ostream& os) {
     w.key("explanation"); w.value_str(f.explanation);
     w.key("fix"); w.str_list(f.fix);
     w.key("notes"); w.str_list(f.notes);
-    if (f.evidence >= 0) {
-      const Event& e = r.events[static_cast<size_t>(f.evidence)];
+    if (f.evidence) {
+      const Event& e = *f.evidence;
       w.key("evidence");
       w.open('{');
       w.key("input"); w.value_int(e.where.input);
@@ -242,7 +237,7 @@ void write_json_report(const RunResult& r, std::ostream& os) {
     }
     w.key("attempt_ids");
     w.open('[');
-    for (uint32_t ai : f.attempt_ids) w.value_int(r.attempts[ai].id);
+    for (uint32_t id : f.attempt_ids) w.value_int(id);
     w.close(']');
     w.close('}');
   }

@@ -99,9 +99,7 @@ std::string plural(int64_t n, std::string_view one, std::string_view many) {
   return fmt::format("{} {}", n, n == 1 ? one : many);
 }
 
-std::string location(const RunResult& r, int64_t ev) {
-  if (ev < 0) return "";
-  const Event& e = r.events[static_cast<size_t>(ev)];
+std::string location(const RunResult& r, const Event& e) {
   std::string path = e.where.input < r.inputs.size() ? r.inputs[e.where.input].path : "?";
   return fmt::format("{}:{} ({})", path, e.where.line, to_string(e.source));
 }
@@ -186,31 +184,24 @@ void write_bundle_inputs(std::ostream& out, const std::vector<InputInfo>& inputs
 
 void write_text_report(const RunResult& r, const RuleSet& rules, const TextOptions& opt, std::ostream& out) {
   const size_t width = opt.width < 60 ? 60 : opt.width;
-  int64_t failed = 0, succeeded = 0, backoff = 0, unknown = 0;
-  std::map<std::string, int64_t> failed_by_class;
-  for (const PullAttempt& a : r.attempts) {
-    if (a.outcome == Outcome::failed) ++failed;
-    else if (a.outcome == Outcome::succeeded) ++succeeded;
-    else if (a.outcome == Outcome::backoff) ++backoff;
-    else ++unknown;
-    if (a.outcome == Outcome::failed || a.outcome == Outcome::backoff) failed_by_class[a.class_id]++;
-  }
+  const AttemptTally& t = r.tally;
+  const int64_t failed = t.failed, succeeded = t.succeeded, backoff = t.backoff, unknown = t.unknown;
   // Verdict line.
-  if (r.attempts.empty()) {
+  if (t.attempts == 0) {
     uint64_t lines = 0;
     for (const InputInfo& in : r.inputs) lines += in.lines;
     out << fmt::format("pullscan: no image pulls found in {}.\n", plural(static_cast<int64_t>(lines), "line", "lines"));
   } else if (failed + backoff == 0) {
     out << fmt::format("pullscan: {} — none failed.\n",
-                       plural(static_cast<int64_t>(r.attempts.size()), "pull attempt", "pull attempts"));
+                       plural(t.attempts, "pull attempt", "pull attempts"));
   } else {
     std::vector<std::pair<int64_t, std::string>> classes;
-    for (const auto& [c, n] : failed_by_class) classes.emplace_back(-n, c);
+    for (const auto& [c, n] : t.failed_by_class) classes.emplace_back(-n, c);
     std::sort(classes.begin(), classes.end());
     std::vector<std::string> parts;
     for (const auto& [n, c] : classes) parts.push_back(fmt::format("{} {}", c, -n));
     std::string head = fmt::format("pullscan: {} of {} failed", failed,
-                                   plural(static_cast<int64_t>(r.attempts.size()), "pull attempt", "pull attempts"));
+                                   plural(t.attempts, "pull attempt", "pull attempts"));
     if (backoff) head += fmt::format(", {} in back-off", backoff);
     if (succeeded) head += fmt::format(", {} succeeded", succeeded);
     out << head << '\n';
@@ -229,16 +220,10 @@ void write_text_report(const RunResult& r, const RuleSet& rules, const TextOptio
       out << rule_line;
     }
     out << '\n';
-    int64_t inherited = 0;
-    for (uint32_t ai : f.attempt_ids)
-      if (r.attempts[ai].outcome == Outcome::backoff) ++inherited;
     std::string count = plural(f.attempts, "attempt", "attempts");
-    if (inherited) {
-      bool from_history = false;
-      for (uint32_t ai : f.attempt_ids) from_history |= r.attempts[ai].cause_from >= 0;
-      count += fmt::format(" ({} in back-off{})", inherited,
-                           from_history ? ", the cause taken from the last failure of the image before it" : "");
-    }
+    if (f.backoff_attempts)
+      count += fmt::format(" ({} in back-off{})", f.backoff_attempts,
+                           f.cause_from_history ? ", the cause taken from the last failure of the image before it" : "");
     std::string span = !f.first_ns && !f.age.empty()
                            ? "last seen " + f.age + " before the table was printed (a relative age; no times in the input)"
                            : when(f.first_ns, f.last_ns);
@@ -250,16 +235,13 @@ void write_text_report(const RunResult& r, const RuleSet& rules, const TextOptio
     if (!f.pods.empty()) field(out, "pods", list_summary(f.pods, 8), width);
     field(out, "scope", f.scope, width);
     field(out, "rule", f.rule_id, width);
-    if (f.evidence >= 0) {
-      field(out, "evidence", location(r, f.evidence), width);
-      const PullAttempt* rep = nullptr;
-      for (uint32_t ai : f.attempt_ids)
-        if (r.attempts[ai].evidence == f.evidence) rep = &r.attempts[ai];
-      std::string err = rep && !rep->error.empty() ? rep->error : r.events[static_cast<size_t>(f.evidence)].message;
+    if (f.evidence) {
+      field(out, "evidence", location(r, *f.evidence), width);
+      std::string err = !f.error.empty() ? f.error : f.evidence->message;
       if (!err.empty()) field(out, "error", ellipsize(printable(err), 600), width);
     }
-    if (opt.explain && f.evidence >= 0) {
-      const Event& e = r.events[static_cast<size_t>(f.evidence)];
+    if (opt.explain && f.evidence) {
+      const Event& e = *f.evidence;
       std::vector<RuleMatch> ms = rules.matches(rule_text(e), f.registry);
       std::vector<std::string> lines;
       for (size_t k = 0; k < ms.size(); ++k)
@@ -271,13 +253,10 @@ void write_text_report(const RunResult& r, const RuleSet& rules, const TextOptio
     }
     for (const std::string& note : f.notes) field(out, "note", note, width);
     // The registry hosts containerd tried for this finding's latest attempt (mirror chain).
-    for (uint32_t ai : f.attempt_ids) {
-      const PullAttempt& a = r.attempts[ai];
-      if (a.evidence != f.evidence || a.tries.empty()) continue;
+    if (!f.tries.empty()) {
       std::vector<std::string> chain;
-      for (const HostTry& t : a.tries) chain.push_back(t.host + ": " + ellipsize(t.error, 160));
+      for (const HostTry& h : f.tries) chain.push_back(h.host + ": " + ellipsize(h.error, 160));
       field(out, "hosts", join(chain, "\n") + "\n(then the error above)", width);
-      break;
     }
     if (!f.explanation.empty()) field(out, "why", f.explanation, width);
     for (size_t k = 0; k < f.fix.size(); ++k)
@@ -326,52 +305,20 @@ void write_text_report(const RunResult& r, const RuleSet& rules, const TextOptio
     }
   }
   // Mirror chains that failed and fell back, and mirror configs containerd refused.
-  std::vector<std::string> fallbacks;
-  for (const PullAttempt& a : r.attempts) {
-    if (a.outcome != Outcome::succeeded || a.tries.empty()) continue;
-    fallbacks.push_back(fmt::format("{} on {}: {} failed ({}), then it pulled from the next host",
-                                    a.image, a.node.empty() ? "-" : a.node, a.tries.front().host,
-                                    ellipsize(a.tries.front().error, 120)));
-  }
-  std::vector<std::string> configs;
-  for (const Event& e : r.events)
-    if (e.kind == EventKind::config_error)
-      configs.push_back(fmt::format("{}: containerd refused a registry config and ignores it: {}",
-                                    e.node.empty() ? "-" : e.node, ellipsize(e.message, 200)));
-  if (!fallbacks.empty() || !configs.empty()) {
+  if (!t.fallbacks.empty() || !t.config_errors.empty()) {
     out << "\n── Mirrors and registry config\n";
-    std::sort(fallbacks.begin(), fallbacks.end());
-    fallbacks.erase(std::unique(fallbacks.begin(), fallbacks.end()), fallbacks.end());
-    for (const std::string& f : fallbacks) field(out, "fallback", f, width);
-    std::sort(configs.begin(), configs.end());
-    configs.erase(std::unique(configs.begin(), configs.end()), configs.end());
-    for (const std::string& c : configs) field(out, "config", c, width);
+    for (const std::string& f : t.fallbacks) field(out, "fallback", f, width);
+    for (const std::string& c : t.config_errors) field(out, "config", c, width);
   }
   // Pull times, when the logs give them (containerd 1.7+ `Pulled image ... in`, kubelet Pulled events).
-  std::map<std::string, std::vector<int64_t>> durations;
-  std::vector<const PullAttempt*> timed;
-  for (const PullAttempt& a : r.attempts)
-    if (a.outcome == Outcome::succeeded && a.duration_ms >= 0) {
-      durations[a.image].push_back(a.duration_ms);
-      timed.push_back(&a);
-    }
-  if (!timed.empty()) {
+  if (!t.slowest.empty()) {
     out << "\n── Pull times\n";
-    for (auto& entry : durations) {
-      // Not a structured binding: a lambda captures it (clang 14 cannot).
-      const std::string& image = entry.first;
-      std::vector<int64_t>& ms = entry.second;
-      std::sort(ms.begin(), ms.end());
-      auto pct = [&](double p) { return ms[std::min(ms.size() - 1, static_cast<size_t>(p * (ms.size() - 1) + 0.5))]; };
-      field(out, "", fmt::format("{}: {} ({} p50, {} p95, {} max)", image, plural(static_cast<int64_t>(ms.size()), "pull", "pulls"),
-                                 format_ms(pct(0.5)), format_ms(pct(0.95)), format_ms(ms.back())),
+    for (const auto& [image, d] : t.durations)
+      field(out, "", fmt::format("{}: {} ({} p50, {} p95, {} max)", image, plural(d.count, "pull", "pulls"),
+                                 format_ms(d.quantile(0.5)), format_ms(d.quantile(0.95)), format_ms(d.max_ms)),
             width);
-    }
-    std::sort(timed.begin(), timed.end(), [](const PullAttempt* a, const PullAttempt* b) {
-      return std::tie(b->duration_ms, a->id) < std::tie(a->duration_ms, b->id);
-    });
-    for (size_t k = 0; k < timed.size() && k < 3; ++k) {
-      const PullAttempt& a = *timed[k];
+    for (size_t k = 0; k < t.slowest.size(); ++k) {
+      const SlowPull& a = t.slowest[k];
       std::string rate = a.bytes > 0 && a.duration_ms > 0
                              ? fmt::format(", {:.1f} MB at {:.1f} MB/s", a.bytes / 1e6, a.bytes / 1e3 / a.duration_ms)
                              : "";
@@ -386,11 +333,8 @@ void write_text_report(const RunResult& r, const RuleSet& rules, const TextOptio
   }
   // Successes, briefly.
   if (succeeded) {
-    std::map<std::string, std::set<std::string>> ok_images;
-    for (const PullAttempt& a : r.attempts)
-      if (a.outcome == Outcome::succeeded) ok_images[a.image].insert(a.node.empty() ? "-" : a.node);
     out << "\n── Succeeded\n";
-    for (const auto& [img, nodes] : ok_images)
+    for (const auto& [img, nodes] : t.succeeded_on)
       field(out, "", fmt::format("{} on {}", img.empty() ? "(image not named)" : img,
                                  list_summary(std::vector<std::string>(nodes.begin(), nodes.end()), 6)),
             width);

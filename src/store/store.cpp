@@ -106,42 +106,112 @@ std::string default_db_path() {
   return std::string(home && *home ? home : ".") + "/.local/state/pullscan/last.db";
 }
 
-bool write_store(const std::string& path, const RunResult& r, const std::vector<int64_t>& attempt_of,
-                 std::string& error) {
+struct StoreWriter::State {
+  std::string path, tmp;
+  Db db;
+  Stmt meta, in, fi, at, tr, ev, rl;
+  std::string indexes;
+  bool ok = true;
+};
+
+StoreWriter::StoreWriter() = default;
+
+StoreWriter::~StoreWriter() {
+  if (!s_) return;
+  std::string tmp = s_->tmp;
+  s_.reset();
+  std::error_code ec;
+  std::filesystem::remove(tmp, ec);
+}
+
+std::string StoreWriter::error() const { return s_ && s_->db ? sqlite3_errmsg(s_->db.get()) : "not open"; }
+
+bool StoreWriter::open(const std::string& path, std::string& error) {
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::path final_path(path);
   if (final_path.has_parent_path()) fs::create_directories(final_path.parent_path(), ec);
-  std::string tmp = path + ".tmp";
-  fs::remove(tmp, ec);
+  auto st = std::make_unique<State>();
+  st->path = path;
+  st->tmp = path + ".tmp";
+  fs::remove(st->tmp, ec);
   sqlite3* raw = nullptr;
-  if (sqlite3_open_v2(tmp.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+  if (sqlite3_open_v2(st->tmp.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
     error = raw ? sqlite3_errmsg(raw) : "cannot open";
     sqlite3_close(raw);
+    fs::remove(st->tmp, ec);
     return false;
   }
-  Db db(raw);
+  st->db.reset(raw);
+  s_ = std::move(st);
+  sqlite3* db = s_->db.get();
   // Tables first, indexes after the rows are in: building an index once is
-  // cheaper than maintaining it row by row.
+  // cheaper than maintaining it row by row. A small page cache: rows of a
+  // long journal go to the file, not to memory.
   std::string schema = schema_sql();
   size_t idx = schema.find("CREATE INDEX");
-  std::string tables = schema.substr(0, idx), indexes = idx == std::string::npos ? "" : schema.substr(idx);
-  if (!exec(db.get(), "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA locking_mode=EXCLUSIVE;", error) ||
-      !exec(db.get(), tables.c_str(), error) || !exec(db.get(), "BEGIN", error))
+  std::string tables = schema.substr(0, idx);
+  s_->indexes = idx == std::string::npos ? "" : schema.substr(idx);
+  if (!exec(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA locking_mode=EXCLUSIVE; "
+                "PRAGMA cache_size=-8192;", error) ||
+      !exec(db, tables.c_str(), error) || !exec(db, "BEGIN", error))
     return false;
-  Stmt meta = prepare(db.get(), "INSERT INTO meta VALUES (?,?)", error);
-  Stmt in = prepare(db.get(), "INSERT INTO inputs VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", error);
-  Stmt fi = prepare(db.get(), "INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
-  Stmt at = prepare(db.get(), "INSERT INTO attempts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
-  Stmt tr = prepare(db.get(), "INSERT INTO tries VALUES (?,?,?,?)", error);
-  Stmt ev = prepare(db.get(), "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
-  Stmt rl = prepare(db.get(), "INSERT INTO rate_limits VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", error);
-  if (!meta || !in || !fi || !at || !tr || !ev || !rl) return false;
-  bool ok = Binder(meta.get()).text("schema").text("pullscan.db/v1").step() &&
-            Binder(meta.get()).text("generator").text("pullscan").step();
+  s_->meta = prepare(db, "INSERT INTO meta VALUES (?,?)", error);
+  s_->in = prepare(db, "INSERT INTO inputs VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", error);
+  s_->fi = prepare(db, "INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
+  s_->at = prepare(db, "INSERT INTO attempts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
+  s_->tr = prepare(db, "INSERT INTO tries VALUES (?,?,?,?)", error);
+  s_->ev = prepare(db, "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
+  s_->rl = prepare(db, "INSERT INTO rate_limits VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", error);
+  if (!s_->meta || !s_->in || !s_->fi || !s_->at || !s_->tr || !s_->ev || !s_->rl) return false;
+  if (!Binder(s_->meta.get()).text("schema").text("pullscan.db/v1").step() ||
+      !Binder(s_->meta.get()).text("generator").text("pullscan").step()) {
+    error = sqlite3_errmsg(db);
+    return false;
+  }
+  return true;
+}
+
+bool StoreWriter::add_attempt(const PullAttempt& a) {
+  if (!s_ || !s_->ok) return false;
+  Binder b(s_->at.get());
+  b.integer(a.id).text(a.image).text(a.registry).text(a.node).text(a.ns).text(a.pod).text(a.container);
+  b.text(std::string(to_string(a.outcome))).text(a.class_id).text(a.rule_id).text(a.error);
+  b.time(a.first_ns).time(a.last_ns).opt_integer(a.first_ns, a.first_ns != 0).opt_integer(a.last_ns, a.last_ns != 0);
+  b.opt_integer(a.duration_ms, a.duration_ms >= 0).opt_integer(a.bytes, a.bytes >= 0);
+  b.opt_integer(a.waiting_ms, a.waiting_ms >= 0).integer(a.backoffs);
+  b.opt_text(a.age);
+  b.text(sources_json(a.sources)).opt_integer(static_cast<int64_t>(a.evidence_id), a.evidence_id != 0);
+  // The finding is linked in finish(): findings are known only at the end.
+  b.opt_integer(a.cause_id, a.cause_id != 0).opt_integer(0, false);
+  bool ok = b.step();
+  for (size_t t = 0; ok && t < a.tries.size(); ++t)
+    ok = Binder(s_->tr.get()).integer(a.id).integer(static_cast<int64_t>(t + 1)).text(a.tries[t].host).text(a.tries[t].error).step();
+  return s_->ok = ok;
+}
+
+bool StoreWriter::add_event(const Event& e, uint32_t attempt_id) {
+  if (!s_ || !s_->ok) return false;
+  Binder b(s_->ev.get());
+  b.integer(static_cast<int64_t>(e.id)).integer(e.where.input).integer(static_cast<int64_t>(e.where.line));
+  b.time(e.time_ns).opt_integer(e.time_ns, e.time_ns != 0).text(std::string(to_string(e.kind)));
+  b.text(std::string(to_string(e.source))).text(e.node).text(e.ns).text(e.pod).text(e.container).text(e.image);
+  b.text(e.reason).text(e.message).text(e.host).opt_integer(e.bytes, e.bytes >= 0);
+  b.opt_integer(e.duration_ms, e.duration_ms >= 0).integer(e.count).opt_text(e.age);
+  b.opt_integer(e.ratelimit_remaining, e.ratelimit_remaining >= 0).opt_text(e.ratelimit_source);
+  b.opt_integer(attempt_id, attempt_id != 0).text(e.line);
+  return s_->ok = b.step();
+}
+
+bool StoreWriter::finish(const RunResult& r, const std::vector<int64_t>& attempt_of, std::string& error) {
+  if (!s_) {
+    error = "not open";
+    return false;
+  }
+  bool ok = s_->ok;
   for (size_t i = 0; ok && i < r.inputs.size(); ++i) {
     const InputInfo& x = r.inputs[i];
-    Binder b(in.get());
+    Binder b(s_->in.get());
     b.integer(static_cast<int64_t>(i)).text(x.path).text(x.format).integer(static_cast<int64_t>(x.lines));
     b.integer(static_cast<int64_t>(x.events)).integer(static_cast<int64_t>(x.skipped));
     for (const std::string* text : {&x.time_note, &x.bundle, &x.layout, &x.node, &x.read_as, &x.skip_reason}) {
@@ -152,46 +222,23 @@ bool write_store(const std::string& path, const RunResult& r, const std::vector<
   }
   for (size_t i = 0; ok && i < r.findings.size(); ++i) {
     const Finding& f = r.findings[i];
-    Binder b(fi.get());
+    Binder b(s_->fi.get());
     b.integer(static_cast<int64_t>(i + 1)).text(f.class_id).text(f.rule_id).text(f.title).text(f.registry);
     b.integer(f.attempts).text(json_list(f.images)).text(json_list(f.nodes)).text(json_list(f.namespaces));
     b.text(json_list(f.pods)).time(f.first_ns).time(f.last_ns).text(f.scope);
     b.integer(f.recovered ? 1 : 0).opt_integer(f.recovered_after_ns / 1000000, f.recovered_after_ns >= 0);
     b.integer(static_cast<int64_t>(f.peak_per_minute)).text(f.explanation);
-    b.text(json_list(f.fix)).opt_integer(f.evidence + 1, f.evidence >= 0);
+    b.text(json_list(f.fix)).opt_integer(f.evidence ? static_cast<int64_t>(f.evidence->id) : 0, f.evidence.has_value());
     ok = b.step();
   }
-  for (size_t i = 0; ok && i < r.attempts.size(); ++i) {
-    const PullAttempt& a = r.attempts[i];
-    Binder b(at.get());
-    b.integer(a.id).text(a.image).text(a.registry).text(a.node).text(a.ns).text(a.pod).text(a.container);
-    b.text(std::string(to_string(a.outcome))).text(a.class_id).text(a.rule_id).text(a.error);
-    b.time(a.first_ns).time(a.last_ns).opt_integer(a.first_ns, a.first_ns != 0).opt_integer(a.last_ns, a.last_ns != 0);
-    b.opt_integer(a.duration_ms, a.duration_ms >= 0).opt_integer(a.bytes, a.bytes >= 0);
-    b.opt_integer(a.waiting_ms, a.waiting_ms >= 0).integer(a.backoffs);
-    b.opt_text(a.age);
-    b.text(sources_json(a.sources)).opt_integer(a.evidence + 1, a.evidence >= 0);
-    b.opt_integer(a.cause_from + 1, a.cause_from >= 0).opt_integer(a.finding + 1, a.finding >= 0);
-    ok = b.step();
-    for (size_t t = 0; ok && t < a.tries.size(); ++t)
-      ok = Binder(tr.get()).integer(a.id).integer(static_cast<int64_t>(t + 1)).text(a.tries[t].host).text(a.tries[t].error).step();
-  }
+  for (size_t i = 0; ok && i < r.attempts.size(); ++i) ok = add_attempt(r.attempts[i]);
   for (size_t i = 0; ok && i < r.events.size(); ++i) {
-    const Event& e = r.events[i];
-    Binder b(ev.get());
-    b.integer(static_cast<int64_t>(i + 1)).integer(e.where.input).integer(static_cast<int64_t>(e.where.line));
-    b.time(e.time_ns).opt_integer(e.time_ns, e.time_ns != 0).text(std::string(to_string(e.kind)));
-    b.text(std::string(to_string(e.source))).text(e.node).text(e.ns).text(e.pod).text(e.container).text(e.image);
-    b.text(e.reason).text(e.message).text(e.host).opt_integer(e.bytes, e.bytes >= 0);
-    b.opt_integer(e.duration_ms, e.duration_ms >= 0).integer(e.count).opt_text(e.age);
-    b.opt_integer(e.ratelimit_remaining, e.ratelimit_remaining >= 0).opt_text(e.ratelimit_source);
     int64_t att = i < attempt_of.size() ? attempt_of[i] : -1;
-    b.opt_integer(att + 1, att >= 0).text(e.line);
-    ok = b.step();
+    ok = add_event(r.events[i], att >= 0 ? r.attempts[static_cast<size_t>(att)].id : 0);
   }
   for (size_t i = 0; ok && i < r.rate_limits.size(); ++i) {
     const RateLimitAccount& a = r.rate_limits[i];
-    Binder b(rl.get());
+    Binder b(s_->rl.get());
     b.text(a.source).text(json_list(a.nodes)).integer(a.responses).integer(a.too_many);
     b.opt_integer(a.limit, a.limit >= 0).opt_integer(a.window_s, a.window_s >= 0);
     b.opt_integer(a.first_remaining, a.first_remaining >= 0).opt_integer(a.min_remaining, a.min_remaining >= 0);
@@ -200,18 +247,34 @@ bool write_store(const std::string& path, const RunResult& r, const std::vector<
     ok = b.step();
   }
   if (!ok) {
-    error = sqlite3_errmsg(db.get());
+    error = sqlite3_errmsg(s_->db.get());
     return false;
   }
-  if (!exec(db.get(), indexes.c_str(), error) || !exec(db.get(), "COMMIT", error)) return false;
-  meta.reset(); in.reset(); fi.reset(); at.reset(); tr.reset(); ev.reset(); rl.reset();
-  db.reset();
-  fs::rename(tmp, final_path, ec);
+  sqlite3* db = s_->db.get();
+  // A finding is the failed and back-off attempts of one class and registry.
+  if (!exec(db, s_->indexes.c_str(), error) ||
+      !exec(db, "UPDATE attempts SET finding_id = (SELECT f.id FROM findings f WHERE f.class = attempts.class "
+                "AND f.registry = attempts.registry) WHERE outcome IN ('failed', 'backoff')", error) ||
+      !exec(db, "COMMIT", error))
+    return false;
+  std::string tmp = s_->tmp, path = s_->path;
+  s_->meta.reset(); s_->in.reset(); s_->fi.reset(); s_->at.reset(); s_->tr.reset(); s_->ev.reset(); s_->rl.reset();
+  s_->db.reset();
+  s_.reset();
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
   if (ec) {
     error = "cannot move " + tmp + " to " + path + ": " + ec.message();
+    std::filesystem::remove(tmp, ec);
     return false;
   }
   return true;
+}
+
+bool write_store(const std::string& path, const RunResult& r, const std::vector<int64_t>& attempt_of,
+                 std::string& error) {
+  StoreWriter w;
+  return w.open(path, error) && w.finish(r, attempt_of, error);
 }
 
 bool query_store(const std::string& path, const std::string& sql, std::ostream& out, std::string& error) {

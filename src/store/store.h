@@ -1,10 +1,13 @@
-// The SQLite store: the whole RunResult in one database file, written in one
+// The SQLite store: the whole run in one database file, written in one
 // transaction with prepared statements, so `pullscan sql` (or plain sqlite3)
-// can answer the follow-up questions a report raises. The file is written
-// beside its final name and renamed into place, so a reader never sees half
-// a scan. Schema: schema.sql (embedded), every column commented.
+// can answer the follow-up questions a report raises. Attempts that ended
+// early in a long input are written as they leave memory; the rest, the
+// findings and the inputs at the end. The file is written beside its final
+// name and renamed into place, so a reader never sees half a scan. Schema:
+// schema.sql (embedded), every column commented.
 #pragma once
 
+#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -12,6 +15,33 @@
 #include "core/record.h"
 
 namespace pullscan {
+
+/// A database being written: open, add attempts and events as they are
+/// done with, finish with the rest of the run. Destroying it unfinished
+/// removes the half-written file.
+class StoreWriter {
+ public:
+  StoreWriter();
+  ~StoreWriter();
+  StoreWriter(const StoreWriter&) = delete;
+  StoreWriter& operator=(const StoreWriter&) = delete;
+  /// Starts a fresh database for path (written to path.tmp until finish).
+  bool open(const std::string& path, std::string& error);
+  /// An attempt and its host tries (Event ids in it must be final).
+  bool add_attempt(const PullAttempt& a);
+  /// An event, with the id of its attempt (0: none).
+  bool add_event(const Event& e, uint32_t attempt_id);
+  /// Writes the held attempts and events of r, its inputs, findings and rate
+  /// limits, links attempts to findings, and moves the file into place.
+  /// attempt_of: per held event, the index of its held attempt (-1 none).
+  bool finish(const RunResult& r, const std::vector<int64_t>& attempt_of, std::string& error);
+  /// The last SQLite error.
+  std::string error() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> s_;
+};
 
 /// Writes r to a fresh database at path (replacing any file there). Returns
 /// false and sets error on failure.

@@ -1,0 +1,316 @@
+// Analysis over a long journal: attempts that ended leave memory as the
+// journal is read, and the report and the database come out the same as when
+// every event is held. The journal is built here, hours of a small cluster's
+// pulls in `journalctl -o short` form (line shapes of samples/stories):
+// Docker Hub 429s with back-offs that recover, a node whose DNS fails
+// while the others pull fine, a back-off long after its failure, a mirror that falls back to upstream, a hosts.toml that
+// containerd rejects, and steady successful pulls with their times.
+#include <catch2/catch.hpp>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "../helpers.h"
+#include "classify/rule_set.h"
+#include "cli/analysis.h"
+#include "core/diag.h"
+#include "cli/run.h"
+#include "store/store.h"
+
+using namespace pullscan;
+
+namespace {
+
+constexpr int64_t kSec = 1000000000LL;
+constexpr int64_t kBase = 1741132800LL * kSec;  // 2025-03-05T00:00:00Z
+
+class JournalBuilder {
+ public:
+  // One journal line; containerd bodies get logrus' time= field from t.
+  void containerd(int64_t t, const std::string& node, const std::string& level, const std::string& rest) {
+    prefix(t, node, "containerd[811]");
+    out_ += fmt::format("time=\"{}\" level={} {}\n", iso(t), level, rest);
+  }
+  void kubelet(int64_t t, const std::string& node, const std::string& rest) {
+    prefix(t, node, "kubelet[1902]");
+    std::time_t s = t / kSec;
+    std::tm tm{};
+    gmtime_r(&s, &tm);
+    out_ += fmt::format("E{:02}{:02} {:02}:{:02}:{:02}.{:06}    1902 pod_workers.go:1301] {}\n", tm.tm_mon + 1,
+                        tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (t % kSec) / 1000, rest);
+  }
+  void chatter(int64_t t, const std::string& node) {
+    prefix(t, node, "systemd[1]");
+    out_ += "Started Session 42 of User core.\n";
+  }
+  const std::string& text() const { return out_; }
+
+ private:
+  static std::string iso(int64_t t) {
+    std::time_t s = t / kSec;
+    std::tm tm{};
+    gmtime_r(&s, &tm);
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:09}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                       tm.tm_hour, tm.tm_min, tm.tm_sec, t % kSec);
+  }
+  void prefix(int64_t t, const std::string& node, const std::string& proc) {
+    static const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    std::time_t s = t / kSec;
+    std::tm tm{};
+    gmtime_r(&s, &tm);
+    out_ += fmt::format("{} {:02} {:02}:{:02}:{:02} {} {}: ", months[tm.tm_mon], tm.tm_mday, tm.tm_hour, tm.tm_min,
+                        tm.tm_sec, node, proc);
+  }
+  std::string out_;
+};
+
+const std::string kHubError =
+    R"(failed to pull and unpack image \"docker.io/library/node:20\": failed to copy: httpReadSeeker: failed open: )"
+    R"(unexpected status code https://registry-1.docker.io/v2/library/node/manifests/sha256:3c0f: 429 Too Many )"
+    R"(Requests - Server message: toomanyrequests: You have reached your pull rate limit. You may increase the )"
+    R"(limit by authenticating and upgrading: https://www.docker.com/increase-rate-limit)";
+const std::string kDnsError =
+    R"(failed to pull and unpack image \"registry.internal.example/shop/cart:3.1\": failed to resolve reference )"
+    R"(\"registry.internal.example/shop/cart:3.1\": failed to do request: Head )"
+    R"(\"https://registry.internal.example/v2/shop/cart/manifests/3.1\": dial tcp: lookup registry.internal.example )"
+    R"(on 10.96.0.10:53: no such host)";
+
+const std::string kNotFound =
+    R"(failed to pull and unpack image \"quay.io/acme/job:2\": failed to resolve reference \"quay.io/acme/job:2\": )"
+    R"(quay.io/acme/job:2: not found)";
+
+std::string escape_again(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '\\' || c == '"') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+void pull_ok(JournalBuilder& j, int64_t t, const std::string& node, const std::string& image, int seconds) {
+  j.containerd(t, node, "info", fmt::format(R"(msg="PullImage \"{}\"")", image));
+  int64_t end = t + seconds * kSec + 200000000;
+  j.containerd(end, node, "info",
+               fmt::format(R"(msg="Pulled image \"{0}\" with image id \"sha256:aa\", repo tag \"{0}\", repo digest )"
+                           R"(\"{0}@sha256:bb\", size \"31457280\" in {1}.2s")",
+                           image, seconds));
+  j.containerd(end + 100000000, node, "info", fmt::format(R"(msg="PullImage \"{}\" returns image reference \"sha256:aa\"")", image));
+}
+
+void pull_failed(JournalBuilder& j, int64_t t, const std::string& node, const std::string& image,
+                 const std::string& error, const std::string& pod) {
+  j.containerd(t, node, "info", fmt::format(R"(msg="PullImage \"{}\"")", image));
+  j.containerd(t + 1300000000, node, "error", fmt::format(R"(msg="PullImage \"{}\" failed" error="{}")", image, error));
+  j.kubelet(t + 1400000000, node,
+            fmt::format(R"("Error syncing pod, skipping" err="failed to \"StartContainer\" for \"app\" with ErrImagePull: \"{}\"" pod="{}" podUID="u-{}")",
+                        escape_again(error), pod, pod));
+}
+
+void pull_failed_quietly(JournalBuilder& j, int64_t t, const std::string& node, const std::string& image,
+                         const std::string& error) {
+  j.containerd(t, node, "info", fmt::format(R"(msg="PullImage \"{}\"")", image));
+  j.containerd(t + 900000000, node, "error", fmt::format(R"(msg="PullImage \"{}\" failed" error="{}")", image, error));
+}
+
+void backoff(JournalBuilder& j, int64_t t, const std::string& node, const std::string& image, const std::string& pod) {
+  j.kubelet(t, node,
+            fmt::format(R"("Error syncing pod, skipping" err="failed to \"StartContainer\" for \"app\" with ImagePullBackOff: \"Back-off pulling image \\\"{}\\\"\"" pod="{}" podUID="u-{}")",
+                        image, pod, pod));
+}
+
+// `hours` of pulls on four nodes, a cycle every five minutes.
+std::string long_journal(int hours) {
+  JournalBuilder j;
+  const int cycles = hours * 12;
+  for (int c = 0; c < cycles; ++c) {
+    int64_t t = kBase + c * 300 * kSec;
+    for (int k = 0; k < 20; ++k) j.chatter(t + k * 10 * kSec, "node-" + std::to_string(1 + k % 4));
+    // node-1: Docker Hub says 429 for an hour at a time, then lets pulls through.
+    std::string pod = fmt::format("web/api-{}", c % 3);
+    if ((c / 12) % 2 == 0) {
+      pull_failed(j, t + 1 * kSec, "node-1", "node:20", kHubError, pod);
+      backoff(j, t + 40 * kSec, "node-1", "node:20", pod);
+    } else {
+      pull_ok(j, t + 1 * kSec, "node-1", "node:20", 3 + c % 5);
+    }
+    // node-2: steady pulls of varying length.
+    pull_ok(j, t + 20 * kSec, "node-2", "registry.internal.example/shop/cart:3.1", 2 + (c * 7) % 11);
+    // node-3: its resolver cannot find the internal registry.
+    pull_failed(j, t + 30 * kSec, "node-3", "registry.internal.example/shop/cart:3.1", kDnsError, "shop/cart-1");
+    // node-4: the mirror refuses, containerd falls back to upstream.
+    if (c % 4 == 0) {
+      int64_t m = t + 60 * kSec;
+      j.containerd(m, "node-4", "info", R"(msg="PullImage \"ghcr.io/acme/app:1\"")");
+      j.containerd(m + 500000000, "node-4", "info",
+                   R"(msg="trying next host" error="failed to do request: Head \"https://mirror.local:5000/v2/acme/app/manifests/1?ns=ghcr.io\": dial tcp 10.0.0.9:5000: connect: connection refused" host=mirror.local:5000)");
+      j.containerd(m + 2 * kSec, "node-4", "info",
+                   R"(msg="Pulled image \"ghcr.io/acme/app:1\" with image id \"sha256:cc\", repo tag \"ghcr.io/acme/app:1\", repo digest \"ghcr.io/acme/app:1@sha256:dd\", size \"1048576\" in 1.5s")");
+      j.containerd(m + 2 * kSec + 100000000, "node-4", "info", R"(msg="PullImage \"ghcr.io/acme/app:1\" returns image reference \"sha256:cc\"")");
+    }
+    // node-4: a job whose tag is gone; containerd logs the failure, kubelet
+    // only a back-off twelve minutes later, which must inherit the cause
+    // after the failure itself has left memory.
+    if (c % 6 == 2) {
+      std::string job = fmt::format("batch/job-{}", c);
+      pull_failed_quietly(j, t + 100 * kSec, "node-4", "quay.io/acme/job:2", kNotFound);
+      backoff(j, t + 820 * kSec, "node-4", "quay.io/acme/job:2", job);
+    }
+    if (c % 24 == 5) j.containerd(t + 90 * kSec, "node-4", "error", R"(msg="failed to decode hosts.toml" error="invalid `host` tree")");
+  }
+  return j.text();
+}
+
+struct TempFile {
+  std::string path;
+  explicit TempFile(const std::string& name) : path(fmt::format("/tmp/pullscan-analysis-{}-{}", getpid(), name)) {}
+  ~TempFile() {
+    if (!std::getenv("PULLSCAN_TEST_KEEP")) std::remove(path.c_str());
+  }
+};
+
+std::string write_journal(const TempFile& f, int hours) {
+  std::ofstream(f.path, std::ios::binary) << long_journal(hours);
+  return f.path;
+}
+
+// Rows of a table as text, sorted: ids may differ (attempts are numbered as
+// they leave memory), what they say may not.
+std::string rows(const std::string& db, const std::string& sql) {
+  std::ostringstream out;
+  std::string error;
+  REQUIRE(query_store(db, sql, out, error));
+  std::vector<std::string> lines;
+  std::istringstream in(out.str());
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  std::sort(lines.begin(), lines.end());
+  std::string s;
+  for (const std::string& l : lines) s += l + '\n';
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("a long journal reports the same whether ended attempts leave memory or not", "[analysis]") {
+  TempFile journal("journal"), db_all("all.db"), db_streamed("streamed.db"), db_pieces("pieces.db");
+  write_journal(journal, 12);
+  Options all = test::scan_options({journal.path});
+  all.hold_events = 0;  // hold everything: the batch pipeline
+  all.no_db = false;
+  all.db = db_all.path;
+  Options streamed = all;
+  streamed.hold_events = 40;
+  streamed.scan.read.block_bytes = 4096;  // many small blocks: retiring runs often
+  streamed.db = db_streamed.path;
+  Options pieces = streamed;
+  pieces.scan.threads = 2;  // the parallel path: pieces joined in order
+  pieces.scan.parallel_min_bytes = 0;
+  pieces.scan.piece_bytes = 64 << 10;
+  pieces.db = db_pieces.path;
+
+  auto a = test::run_tool(all);
+  auto b = test::run_tool(streamed);
+  auto c = test::run_tool(pieces);
+  REQUIRE(a.code == 1);
+  CHECK(b.code == a.code);
+  CHECK(c.code == a.code);
+  CHECK(b.out == a.out);
+  CHECK(c.out == a.out);
+  // The story the journal tells, as a reader sees it.
+  CHECK(a.out.find("pullscan: 240 of 516 pull attempts failed, 24 in back-off, 252 succeeded") == 0);
+  CHECK(a.out.find("Only node node-3 of the 4 nodes in the input") != std::string::npos);
+  CHECK(a.out.find("fallback  ghcr.io/acme/app:1 on node-4: mirror.local:5000 failed") != std::string::npos);
+  CHECK(a.out.find("config    node-4: containerd refused a registry config") != std::string::npos);
+  CHECK(a.out.find("── Recovered") != std::string::npos);
+  CHECK(a.out.find("48 attempts (24 in back-off, the cause taken from the last failure of the image before\n") !=
+        std::string::npos);
+
+  const std::string attempts =
+      "SELECT image, registry, node, namespace, pod, outcome, class, rule, error, first_ns, last_ns, duration_ms, "
+      "bytes, backoffs, sources, (SELECT class || '|' || registry FROM findings f WHERE f.id = finding_id), "
+      "(SELECT text FROM events e WHERE e.id = evidence_event_id) FROM attempts";
+  const std::string events = "SELECT e.input_id, e.line, e.kind, e.message, a.image, a.first_ns FROM events e "
+                             "LEFT JOIN attempts a ON a.id = e.attempt_id";
+  for (const TempFile* other : {&db_streamed, &db_pieces}) {
+    CHECK(rows(other->path, attempts) == rows(db_all.path, attempts));
+    CHECK(rows(other->path, events) == rows(db_all.path, events));
+    CHECK(rows(other->path, "SELECT * FROM findings") == rows(db_all.path, "SELECT * FROM findings"));
+    CHECK(rows(other->path, "SELECT count(DISTINCT id), min(id), max(id) FROM attempts") ==
+          rows(db_all.path, "SELECT count(DISTINCT id), min(id), max(id) FROM attempts"));
+  }
+}
+
+TEST_CASE("held events are bounded by the open attempts, not by the journal's length", "[analysis]") {
+  const RuleSet rules = RuleSet::builtin();
+  auto peak_held = [&](int hours, size_t& total) {
+    TempFile journal("bounded");
+    write_journal(journal, hours);
+    ScanOptions scan = with_rules({}, rules);
+    scan.read.block_bytes = 4096;
+    RunResult r;
+    std::vector<InputClock> clocks(1);
+    r.inputs.emplace_back();
+    Analysis analysis(scan, rules, r, clocks, 2025, nullptr);
+    size_t peak = 0;
+    std::ostringstream ignored;
+    Diagnostics diag(ignored);
+    InputInfo info;
+    REQUIRE(scan_path(journal.path, 0, scan, diag, info, r.events, clocks[0], [&] {
+      r.inputs[0] = info;
+      peak = std::max(peak, r.events.size());
+      analysis.maybe_retire(40);
+    }));
+    r.inputs[0] = info;
+    analysis.finish();
+    total = info.events;
+    CHECK(r.tally.attempts_left_memory > 0);
+    return peak;
+  };
+  size_t events_4h = 0, events_16h = 0;
+  size_t peak_4h = peak_held(4, events_4h);
+  size_t peak_16h = peak_held(16, events_16h);
+  CHECK(events_16h > 3 * events_4h);
+  // 15 minutes of this cluster's pull lines plus one block's worth.
+  CHECK(peak_4h < events_4h / 4);
+  CHECK(peak_16h <= peak_4h + 10);
+}
+
+TEST_CASE("pull times become a histogram past the exact limit and keep their quantiles", "[analysis]") {
+  DurationStats d;
+  for (int64_t ms = 1; ms <= 1000; ++ms) d.add(ms);
+  CHECK(d.quantile(0.5) == 501);
+  CHECK(d.quantile(0.95) == 950);
+  for (int round = 0; round < 10; ++round)
+    for (int64_t ms = 1; ms <= 1000; ++ms) d.add(ms);
+  CHECK(d.exact.empty());
+  CHECK(d.count == 11000);
+  CHECK(d.max_ms == 1000);
+  int64_t p50 = d.quantile(0.5), p95 = d.quantile(0.95);
+  CHECK(p50 >= 500);
+  CHECK(p50 <= 506);  // within the 1% bucket
+  CHECK(p95 >= 950);
+  CHECK(p95 <= 960);
+  CHECK(d.quantile(1.0) == 1000);
+}
+
+TEST_CASE("a database left unfinished leaves no file behind", "[analysis][store]") {
+  TempFile db("unfinished.db");
+  {
+    StoreWriter w;
+    std::string error;
+    REQUIRE(w.open(db.path, error));
+    Event e;
+    e.id = 1;
+    CHECK(w.add_event(e, 0));
+  }
+  CHECK(access((db.path + ".tmp").c_str(), F_OK) != 0);
+  CHECK(access(db.path.c_str(), F_OK) != 0);
+}

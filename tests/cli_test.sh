@@ -2,9 +2,10 @@
 # End-to-end tests of the real binary, as the README tells users to run it:
 # stdin and file inputs, gzip, --db and the default state database,
 # `pullscan sql`, --no-db, JSON validity, exit codes, hostile input.
-# Usage: tests/cli_test.sh PATH/TO/pullscan   (from the source directory)
+# Usage: tests/cli_test.sh PATH/TO/pullscan PATH/TO/pullscan-genjournal   (from the source directory)
 set -u
 PULLSCAN=$1
+GENJOURNAL=$2
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 export XDG_STATE_HOME=$TMP/state
@@ -54,6 +55,21 @@ follow_test() {
     [ "$(sqlite3 "$TMP/follow.db" 'select count(*) from attempts')" = 1 ]
 }
 check "--follow: a line as it happens, the report on Ctrl-C" follow_test
+
+# Forty minutes of a busy three-node journal followed from a pipe: attempts
+# leave memory as the stream moves on, and the report at the end is the one
+# a plain scan of the same journal gives; every attempt is in the database.
+long_follow_test() {
+  "$GENJOURNAL" --size 56M --nodes 3 --seed 7 > "$TMP/long.journal" 2>/dev/null || return 1
+  $PULLSCAN --no-db --hold-events 0 < "$TMP/long.journal" > "$TMP/batch.out"
+  cat "$TMP/long.journal" | $PULLSCAN --follow --db "$TMP/long.db" > "$TMP/follow.out"
+  local report='/^pullscan: /,/^── Inputs/p'
+  diff <(sed -n "$report" "$TMP/batch.out") <(sed -n "$report" "$TMP/follow.out") || return 1
+  local total; total=$(sed -n 's/^pullscan: [0-9]* of \([0-9]*\) pull attempts.*/\1/p' "$TMP/batch.out")
+  [ -n "$total" ] && [ "$(sqlite3 "$TMP/long.db" 'select count(*) from attempts')" = "$total" ] &&
+    [ "$(grep -c ' failed: \| in back-off: ' "$TMP/follow.out")" -ge "$(sqlite3 "$TMP/long.db" "select count(*) from attempts where outcome = 'failed'")" ]
+}
+check "--follow on a long stream: the plain scan's report, every attempt stored" long_follow_test
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

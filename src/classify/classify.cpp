@@ -170,6 +170,7 @@ void classify(const RuleSet& rules, RunResult& r, const CauseHistory* history) {
         const PullAttempt& h = r.attempts[j];
         if (&h == &a || h.outcome != Outcome::failed || h.image != a.image || h.class_id.empty()) continue;
         if (h.first_ns && a.first_ns && h.first_ns > a.last_ns) continue;
+        if (h.last_ns && a.first_ns && a.first_ns - h.last_ns > kCauseMemoryNs) continue;
         bool same_place = (!a.node.empty() && h.node == a.node) || (!a.pod.empty() && h.pod == a.pod && h.ns == a.ns);
         if (!same_place && !(a.node.empty() && a.pod.empty())) continue;
         a.class_id = h.class_id;
@@ -213,45 +214,6 @@ void classify(const RuleSet& rules, RunResult& r, const CauseHistory* history) {
     if (a.evidence >= 0) a.evidence_id = r.events[static_cast<size_t>(a.evidence)].id;
 }
 
-void CauseHistory::remember(const PullAttempt& a, const Event* evidence) {
-  if (a.outcome != Outcome::failed || a.class_id.empty() || a.image.empty()) return;
-  PastCause c;
-  c.attempt_id = a.id;
-  c.first_ns = a.first_ns;
-  c.node = a.node;
-  c.ns = a.ns;
-  c.pod = a.pod;
-  c.class_id = a.class_id;
-  c.rule_id = a.rule_id;
-  c.error = a.error;
-  c.vars = a.vars;
-  c.notes = a.notes;
-  if (evidence) c.evidence = *evidence;
-  if (!a.node.empty()) by_node_[a.node + '|' + a.image] = c;
-  if (!a.pod.empty()) by_pod_[a.ns + '/' + a.pod + '|' + a.image] = c;
-  by_image_[a.image] = std::move(c);
-}
-
-const PastCause* CauseHistory::find(const PullAttempt& a) const {
-  // The same places classify() accepts among held attempts: the node, the
-  // pod, or any place when the back-off names neither.
-  const PastCause* best = nullptr;
-  auto consider = [&](const std::map<std::string, PastCause>& m, const std::string& key) {
-    auto it = m.find(key);
-    if (it == m.end()) return;
-    const PastCause& c = it->second;
-    if (c.first_ns && a.first_ns && c.first_ns > a.last_ns) return;
-    if (!best || c.attempt_id > best->attempt_id) best = &c;
-  };
-  if (a.node.empty() && a.pod.empty()) {
-    consider(by_image_, a.image);
-    return best;
-  }
-  if (!a.node.empty()) consider(by_node_, a.node + '|' + a.image);
-  if (!a.pod.empty()) consider(by_pod_, a.ns + '/' + a.pod + '|' + a.image);
-  return best;
-}
-
 Advice advice_for(const RuleSet& rules, const std::string& class_id, const std::string& rule_id,
                   const std::vector<std::pair<std::string, std::string>>& vars) {
   Advice adv;
@@ -266,6 +228,52 @@ Advice advice_for(const RuleSet& rules, const std::string& class_id, const std::
   if (fix)
     for (const std::string& f : *fix) adv.fix.push_back(fill_placeholders(trim(f), vars));
   return adv;
+}
+
+void CauseHistory::remember(const PullAttempt& a, const Event* evidence) {
+  if (a.outcome != Outcome::failed || a.class_id.empty() || a.image.empty()) return;
+  auto c = std::make_shared<PastCause>();
+  c->attempt_id = a.id;
+  c->first_ns = a.first_ns;
+  c->last_ns = a.last_ns;
+  c->node = a.node;
+  c->ns = a.ns;
+  c->pod = a.pod;
+  c->class_id = a.class_id;
+  c->rule_id = a.rule_id;
+  c->error = a.error;
+  c->vars = a.vars;
+  c->notes = a.notes;
+  if (evidence) c->evidence = *evidence;
+  if (!a.node.empty()) by_node_[a.node + '|' + a.image] = c;
+  if (!a.pod.empty()) by_pod_[a.ns + '/' + a.pod + '|' + a.image] = c;
+  by_image_[a.image] = std::move(c);
+}
+
+const PastCause* CauseHistory::find(const PullAttempt& a) const {
+  // The same places classify() accepts among held attempts: the node, the
+  // pod, or any place when the back-off names neither.
+  const PastCause* best = nullptr;
+  auto consider = [&](const std::map<std::string, Entry>& m, const std::string& key) {
+    auto it = m.find(key);
+    if (it == m.end()) return;
+    const PastCause& c = *it->second;
+    if (c.first_ns && a.first_ns && c.first_ns > a.last_ns) return;
+    if (c.last_ns && a.first_ns && a.first_ns - c.last_ns > kCauseMemoryNs) return;
+    if (!best || c.attempt_id > best->attempt_id) best = &c;
+  };
+  if (a.node.empty() && a.pod.empty()) {
+    consider(by_image_, a.image);
+    return best;
+  }
+  if (!a.node.empty()) consider(by_node_, a.node + '|' + a.image);
+  if (!a.pod.empty()) consider(by_pod_, a.ns + '/' + a.pod + '|' + a.image);
+  return best;
+}
+
+void CauseHistory::forget_before(int64_t before_ns) {
+  for (auto* m : {&by_node_, &by_pod_, &by_image_})
+    std::erase_if(*m, [&](const auto& kv) { return kv.second->last_ns && kv.second->last_ns < before_ns; });
 }
 
 }  // namespace pullscan

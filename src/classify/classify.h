@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -22,23 +23,32 @@ namespace pullscan {
 /// after its attempt left memory, so a later back-off can still inherit it.
 struct PastCause {
   uint32_t attempt_id = 0;
-  int64_t first_ns = 0;
+  int64_t first_ns = 0, last_ns = 0;
   std::string node, ns, pod, class_id, rule_id, error;
   std::vector<std::pair<std::string, std::string>> vars;
   std::vector<std::string> notes;
   std::optional<Event> evidence;
 };
 
-/// Past causes by place; its size is the number of (place, image) pairs.
+/// A back-off takes its cause from a failure at most this long before it:
+/// kubelet retries at least every 5 minutes, so an older failure is another
+/// episode, and a long journal need not remember every pod it ever saw.
+constexpr int64_t kCauseMemoryNs = 6LL * 3600 * 1000000000LL;
+
+/// Past causes by place, each kept for kCauseMemoryNs: its size is the
+/// (place, image) pairs that failed in that span, not the journal's.
 class CauseHistory {
  public:
   /// Remembers a classified failed attempt (call in time order); evidence may be null.
   void remember(const PullAttempt& a, const Event* evidence);
   /// The latest failure a back-off attempt can take its cause from, or null.
   const PastCause* find(const PullAttempt& backoff) const;
+  /// Forgets causes that ended before `before_ns`.
+  void forget_before(int64_t before_ns);
 
  private:
-  std::map<std::string, PastCause> by_node_, by_pod_, by_image_;
+  using Entry = std::shared_ptr<const PastCause>;  // one cause, found by node, pod and image
+  std::map<std::string, Entry> by_node_, by_pod_, by_image_;
 };
 
 /// Classifies every attempt of r (needs r.events and r.attempts). A back-off
@@ -89,7 +99,8 @@ class FindingsBuilder {
     Finding f;
     std::set<std::string> images, nodes, namespaces, pods;
     std::map<std::string, int> rule_votes;
-    std::map<int64_t, int> per_minute;
+    std::map<int64_t, int> per_minute;  // failed attempts per minute, the last 120 minutes
+    int peak_before = 0;                // the busiest minute before those
     std::map<std::pair<std::string, std::string>, PairState> pairs;
     PullAttempt rep;  // the attempt that speaks for the group (events cleared)
     bool have_rep = false;
@@ -97,10 +108,6 @@ class FindingsBuilder {
   size_t id_cap_;
   std::map<std::pair<std::string, std::string>, Group> groups_;
 };
-
-/// The whole-run passes over what is in r: rate limits, tally and findings
-/// from r.attempts and r.events (no attempt has left memory).
-void build_findings(const RuleSet& rules, RunResult& r);
 
 /// Sets PullAttempt::finding of r's attempts from r.findings (class and registry).
 void link_findings(RunResult& r);

@@ -114,10 +114,11 @@ void tally_attempt(AttemptTally& t, const PullAttempt& a) {
                                    ellipsize(a.tries.front().error, 120)));
   if (a.duration_ms < 0) return;
   t.durations[a.image].add(a.duration_ms);
-  SlowPull p{a.id, a.image, a.node, a.duration_ms, a.bytes, a.waiting_ms};
+  SlowPull p{a.id, a.first_ns, a.image, a.node, a.duration_ms, a.bytes, a.waiting_ms};
   t.slowest.push_back(std::move(p));
+  // Ties by time and place, not id: ids depend on when attempts left memory.
   std::sort(t.slowest.begin(), t.slowest.end(), [](const SlowPull& x, const SlowPull& y) {
-    return std::tie(y.duration_ms, x.id) < std::tie(x.duration_ms, y.id);
+    return std::tie(y.duration_ms, x.first_ns, x.node, x.image) < std::tie(x.duration_ms, y.first_ns, y.node, y.image);
   });
   if (t.slowest.size() > 3) t.slowest.resize(3);
 }
@@ -163,7 +164,14 @@ void FindingsBuilder::add(const PullAttempt& a, const Event* evidence) {
   if (a.first_ns && (!f.first_ns || a.first_ns < f.first_ns)) f.first_ns = a.first_ns;
   if (a.last_ns > f.last_ns) f.last_ns = a.last_ns;
   if (f.age.empty()) f.age = a.age;
-  if (a.first_ns) ++g.per_minute[a.first_ns / 60000000000LL];
+  if (a.first_ns) {
+    ++g.per_minute[a.first_ns / 60000000000LL];
+    // Attempts come in time order: minutes two hours back are final, only their peak matters.
+    while (g.per_minute.size() > 120) {
+      g.peak_before = std::max(g.peak_before, g.per_minute.begin()->second);
+      g.per_minute.erase(g.per_minute.begin());
+    }
+  }
   // The most recent attempt that decided its own class speaks for the group.
   bool own = a.cause_id == 0 && a.cause_from < 0, cur_own = g.rep.cause_id == 0 && g.rep.cause_from < 0;
   if (!g.have_rep || (own && !cur_own) || (own == cur_own && a.last_ns >= g.rep.last_ns)) {
@@ -230,6 +238,7 @@ std::vector<Finding> FindingsBuilder::build(const RuleSet& rules, const std::vec
       f.recovered_after_ns = std::max(f.recovered_after_ns, st.healed.front().second - st.first_fail);
     }
     if (!f.recovered) f.recovered_after_ns = -1;
+    f.peak_per_minute = g.peak_before;
     for (const auto& [minute, n] : g.per_minute) f.peak_per_minute = std::max(f.peak_per_minute, double(n));
     out.push_back(std::move(f));
   }
@@ -240,26 +249,6 @@ std::vector<Finding> FindingsBuilder::build(const RuleSet& rules, const std::vec
            std::make_tuple(b.recovered, -b.attempts, b.first_ns, b.class_id, b.registry);
   });
   return out;
-}
-
-void build_findings(const RuleSet& rules, RunResult& r) {
-  r.tally = AttemptTally{};
-  RateLimitTally limits;
-  std::vector<const Event*> by_time;
-  for (const Event& e : r.events) by_time.push_back(&e);
-  std::stable_sort(by_time.begin(), by_time.end(), [](const Event* a, const Event* b) { return a->time_ns < b->time_ns; });
-  for (const Event* e : by_time) {
-    limits.add(*e);
-    tally_event(r.tally, *e);
-  }
-  r.rate_limits = limits.accounts();
-  FindingsBuilder builder;
-  for (const PullAttempt& a : r.attempts) {
-    tally_attempt(r.tally, a);
-    builder.add(a, a.evidence >= 0 ? &r.events[static_cast<size_t>(a.evidence)] : nullptr);
-  }
-  r.findings = builder.build(rules, r.rate_limits, r.tally.nodes.size());
-  link_findings(r);
 }
 
 void link_findings(RunResult& r) {

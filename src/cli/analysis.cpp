@@ -59,7 +59,7 @@ const Event* Analysis::evidence_of(const PullAttempt& a) const {
   if (a.evidence >= 0) return &r_.events[static_cast<size_t>(a.evidence)];
   if (a.cause_id && a.cause_from < 0) {
     const PastCause* past = history_.find(a);
-    if (past && past->evidence) return &*past->evidence;
+    if (past && past->attempt_id == a.cause_id && past->evidence) return &*past->evidence;
   }
   return nullptr;
 }
@@ -121,6 +121,9 @@ void Analysis::retire() {
   }
   tally_.attempts_left_memory += n_leaving;
   retired_before_ = cutoff;
+  // Held back-offs start after the cutoff; causes older than that by more
+  // than the cause memory cannot be taken any more.
+  history_.forget_before(cutoff - kCauseMemoryNs);
   std::vector<Event> kept;
   kept.reserve(r_.events.size() - std::count(event_leaving.begin(), event_leaving.end(), 1));
   for (size_t i = 0; i < r_.events.size(); ++i)

@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
   app.add_option("--hold-events", opt.hold_events,
                  "Pull events to hold in memory for a single input read in time order (a long journal); "
                  "attempts that ended before them go to the database and leave memory. 0 = hold all")
-      ->default_val(50000);
+      ->default_val(10000);
   app.add_flag("--follow", opt.follow,
                "Follow a live stream (journalctl -f ... | pullscan --follow): a line per failed pull and per new or "
                "growing finding as they happen, the full report at the end of input or on Ctrl-C");

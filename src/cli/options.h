@@ -29,7 +29,7 @@ struct Options {
   std::string check_dir;            // `pullscan rules check DIR`
   bool explain = false;             // --explain: show the rules that matched
   bool follow = false;              // --follow: report failures as they arrive (journalctl -f)
-  size_t hold_events = 50000;       // --hold-events: one time-ordered input holds about this many pull
+  size_t hold_events = 10000;       // --hold-events: one time-ordered input holds about this many pull
                                     // events; attempts that ended before them leave memory for the database
   size_t width = 100;
   bool stdin_is_terminal = false;   // set by main; stdin is never read from a terminal by default

@@ -251,8 +251,10 @@ int follow_stream(const Options& opt, const RuleSet& rules, BlockReader& reader,
     r.inputs[index].time_note = note;
     clocks[index] = clock;
   };
+  size_t analysed_events = SIZE_MAX;
   auto tell = [&] {
     sync();
+    if (r.events.size() == analysed_events) return;  // nothing new about pulls in this block
     analysis.analyse_held();
     std::map<std::pair<std::string, std::string>, std::pair<int64_t, std::set<std::string>>> held;
     for (const PullAttempt& a : r.attempts) {
@@ -283,6 +285,7 @@ int follow_stream(const Options& opt, const RuleSet& rules, BlockReader& reader,
       int64_t forget = analysis.retired_before() - 4 * Analysis::kHorizonNs;
       for (auto it = told.begin(); it != told.end();) it = it->second && it->second < forget ? told.erase(it) : std::next(it);
     }
+    analysed_events = r.events.size();
   };
   if (!r.events.empty()) tell();
   scan_input(reader, index, scan, diag, info, r.events, clock, tell);

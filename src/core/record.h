@@ -183,6 +183,7 @@ struct DurationStats {
 /// One of the slowest pulls, kept by value (its attempt may have left memory).
 struct SlowPull {
   uint32_t id = 0;
+  int64_t first_ns = 0;
   std::string image, node;
   int64_t duration_ms = -1, bytes = -1, waiting_ms = -1;
 };

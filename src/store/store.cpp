@@ -271,12 +271,6 @@ bool StoreWriter::finish(const RunResult& r, const std::vector<int64_t>& attempt
   return true;
 }
 
-bool write_store(const std::string& path, const RunResult& r, const std::vector<int64_t>& attempt_of,
-                 std::string& error) {
-  StoreWriter w;
-  return w.open(path, error) && w.finish(r, attempt_of, error);
-}
-
 bool query_store(const std::string& path, const std::string& sql, std::ostream& out, std::string& error) {
   sqlite3* raw = nullptr;
   if (sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {

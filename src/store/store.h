@@ -43,11 +43,6 @@ class StoreWriter {
   std::unique_ptr<State> s_;
 };
 
-/// Writes r to a fresh database at path (replacing any file there). Returns
-/// false and sets error on failure.
-bool write_store(const std::string& path, const RunResult& r, const std::vector<int64_t>& attempt_of,
-                 std::string& error);
-
 /// Runs read-only SQL against the database at path and prints rows as
 /// `a|b|c` with a header line. Returns false and sets error on failure.
 bool query_store(const std::string& path, const std::string& sql, std::ostream& out, std::string& error);

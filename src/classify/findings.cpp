@@ -106,6 +106,10 @@ void tally_attempt(AttemptTally& t, const PullAttempt& a) {
     case Outcome::unknown: ++t.unknown; break;
   }
   if (a.outcome == Outcome::failed || a.outcome == Outcome::backoff) t.failed_by_class[a.class_id]++;
+  if (a.stalled) {
+    t.stalled[a.image].insert(a.node.empty() ? "-" : a.node);
+    t.stalled_pulls[a.image]++;
+  }
   if (a.outcome != Outcome::succeeded) return;
   t.succeeded_on[a.image].insert(a.node.empty() ? "-" : a.node);
   if (!a.tries.empty())
@@ -114,6 +118,13 @@ void tally_attempt(AttemptTally& t, const PullAttempt& a) {
                                    ellipsize(a.tries.front().error, 120)));
   if (a.duration_ms < 0) return;
   t.durations[a.image].add(a.duration_ms);
+  t.registry_durations[a.registry].add(a.duration_ms);
+  t.registry_images[a.registry].insert(a.image);
+  if (a.bytes > 0 && a.duration_ms > 0) {
+    auto& v = t.registry_volume[a.registry];
+    v.first += a.bytes;
+    v.second += a.duration_ms;
+  }
   SlowPull p{a.id, a.first_ns, a.image, a.node, a.duration_ms, a.bytes, a.waiting_ms};
   t.slowest.push_back(std::move(p));
   // Ties by time and place, not id: ids depend on when attempts left memory.

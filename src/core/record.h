@@ -105,6 +105,7 @@ struct PullAttempt {
   int64_t bytes = -1, duration_ms = -1;
   int64_t waiting_ms = -1;            // pull time plus time queued behind other pulls (kubelet), -1 unknown
   int32_t backoffs = 0;               // back-off notices folded into this attempt
+  bool stalled = false;               // the runtime cancelled it for making no progress
   std::string age;                    // relative age from a kubectl table when no line had a time
   uint8_t sources = 0;                // bit per Source
   // Filled by classification.
@@ -197,6 +198,11 @@ struct AttemptTally {
   std::map<std::string, int64_t> by_class;         // every attempt's class
   std::map<std::string, int64_t> failed_by_class;  // failed and back-off attempts
   std::map<std::string, DurationStats> durations;  // image -> pull times of its successful pulls
+  std::map<std::string, DurationStats> registry_durations;         // registry -> the same
+  std::map<std::string, std::set<std::string>> registry_images;   // registry -> images with pull times
+  std::map<std::string, std::pair<int64_t, int64_t>> registry_volume;  // registry -> bytes, ms of pulls that logged both
+  std::map<std::string, std::set<std::string>> stalled;           // image -> nodes where a pull stalled
+  std::map<std::string, int64_t> stalled_pulls;                   // image -> pulls cancelled for no progress
   std::vector<SlowPull> slowest;                   // the 3 slowest successful pulls
   std::map<std::string, std::set<std::string>> succeeded_on;  // image -> nodes it pulled fine on
   std::set<std::string> fallbacks;                 // "image on node: host failed (...), then ..." lines

@@ -234,6 +234,7 @@ void Correlator::add(uint32_t index) {
       PullAttempt& a = attempts_[static_cast<size_t>(ai)];
       if (e.bytes > 0) a.bytes = e.bytes;
       if (e.duration_ms >= 0 && e.kind == EventKind::pull_stats) a.duration_ms = e.duration_ms;
+      if (e.kind == EventKind::pull_stalled) a.stalled = true;
       attach(static_cast<uint32_t>(ai), index, e);
       break;
     }

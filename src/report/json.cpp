@@ -201,6 +201,63 @@ void write_json_report(const RunResult& r, std::ostream& os) {
     w.close('}');
   }
   w.close(']');
+  // Pull times of successful pulls, per image and per registry; the slowest; the stalls.
+  w.key("pull_times");
+  w.open('{');
+  auto stats = [&](const DurationStats& d) {
+    w.key("pulls"); w.value_int(d.count);
+    w.key("p50_ms"); w.value_int(d.quantile(0.5));
+    w.key("p95_ms"); w.value_int(d.quantile(0.95));
+    w.key("max_ms"); w.value_int(d.max_ms);
+  };
+  w.key("images");
+  w.open('[');
+  for (const auto& [image, d] : t.durations) {
+    w.open('{');
+    w.key("image"); w.value_str(image);
+    stats(d);
+    w.close('}');
+  }
+  w.close(']');
+  w.key("registries");
+  w.open('[');
+  for (const auto& [registry, d] : t.registry_durations) {
+    w.open('{');
+    w.key("registry"); w.value_str(registry);
+    stats(d);
+    auto images = t.registry_images.find(registry);
+    w.key("images"); w.value_int(images == t.registry_images.end() ? 0 : static_cast<int64_t>(images->second.size()));
+    auto v = t.registry_volume.find(registry);
+    bool volume = v != t.registry_volume.end() && v->second.second > 0;
+    w.key("bytes"); w.opt_int(volume ? v->second.first : 0, volume);
+    w.key("bytes_per_second"); w.opt_int(volume ? v->second.first * 1000 / v->second.second : 0, volume);
+    w.close('}');
+  }
+  w.close(']');
+  w.key("slowest");
+  w.open('[');
+  for (const SlowPull& p : t.slowest) {
+    w.open('{');
+    w.key("attempt"); w.value_int(p.id);
+    w.key("image"); w.value_str(p.image);
+    w.key("node"); w.value_str(p.node);
+    w.key("duration_ms"); w.value_int(p.duration_ms);
+    w.key("bytes"); w.opt_int(p.bytes, p.bytes >= 0);
+    w.key("waiting_ms"); w.opt_int(p.waiting_ms, p.waiting_ms >= 0);
+    w.close('}');
+  }
+  w.close(']');
+  w.key("stalled");
+  w.open('[');
+  for (const auto& [image, nodes] : t.stalled) {
+    w.open('{');
+    w.key("image"); w.value_str(image);
+    w.key("pulls"); w.value_int(t.stalled_pulls.at(image));
+    w.key("nodes"); w.str_list(std::vector<std::string>(nodes.begin(), nodes.end()));
+    w.close('}');
+  }
+  w.close(']');
+  w.close('}');
   w.key("findings");
   w.open('[');
   for (size_t i = 0; i < r.findings.size(); ++i) {

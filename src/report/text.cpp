@@ -311,12 +311,28 @@ void write_text_report(const RunResult& r, const RuleSet& rules, const TextOptio
     for (const std::string& c : t.config_errors) field(out, "config", c, width);
   }
   // Pull times, when the logs give them (containerd 1.7+ `Pulled image ... in`, kubelet Pulled events).
-  if (!t.slowest.empty()) {
+  if (!t.slowest.empty() || !t.stalled.empty()) {
     out << "\n── Pull times\n";
     for (const auto& [image, d] : t.durations)
       field(out, "", fmt::format("{}: {} ({} p50, {} p95, {} max)", image, plural(d.count, "pull", "pulls"),
                                  format_ms(d.quantile(0.5)), format_ms(d.quantile(0.95)), format_ms(d.max_ms)),
             width);
+    // A registry's own line only when it serves several images: else it repeats the image's.
+    bool first_registry = true;
+    for (const auto& [registry, d] : t.registry_durations) {
+      auto images = t.registry_images.find(registry);
+      if (images == t.registry_images.end() || images->second.size() < 2) continue;
+      std::string volume;
+      auto v = t.registry_volume.find(registry);
+      if (v != t.registry_volume.end() && v->second.second > 0)
+        volume = fmt::format("; {:.1f} MB at {:.1f} MB/s", v->second.first / 1e6, v->second.first / 1e3 / v->second.second);
+      field(out, first_registry ? "registry" : "",
+            fmt::format("{}: {} of {} images ({} p50, {} p95, {} max){}", registry.empty() ? "-" : registry,
+                        plural(d.count, "pull", "pulls"), images->second.size(), format_ms(d.quantile(0.5)),
+                        format_ms(d.quantile(0.95)), format_ms(d.max_ms), volume),
+            width);
+      first_registry = false;
+    }
     for (size_t k = 0; k < t.slowest.size(); ++k) {
       const SlowPull& a = t.slowest[k];
       std::string rate = a.bytes > 0 && a.duration_ms > 0
@@ -326,9 +342,23 @@ void write_text_report(const RunResult& r, const RuleSet& rules, const TextOptio
                                ? fmt::format(", plus {} queued behind other pulls (serializeImagePulls)",
                                              format_ms(a.waiting_ms - a.duration_ms))
                                : "";
-      field(out, k == 0 ? "slowest" : "", fmt::format("{} on {}: {}{}{}", a.image, a.node.empty() ? "-" : a.node,
-                                                      format_ms(a.duration_ms), rate, queued),
+      std::string at;
+      if (a.first_ns) {
+        std::string iso = format_iso_ms(a.first_ns);
+        at = " at " + iso.substr(0, 10) + " " + iso.substr(11, 8);
+      }
+      field(out, k == 0 ? "slowest" : "", fmt::format("{} on {}{}: {}{}{}", a.image, a.node.empty() ? "-" : a.node,
+                                                      at, format_ms(a.duration_ms), rate, queued),
             width);
+    }
+    bool first_stall = true;
+    for (const auto& [image, nodes] : t.stalled) {
+      field(out, first_stall ? "stalled" : "",
+            fmt::format("{} on {}: {} cancelled for making no progress", image.empty() ? "(image not named)" : image,
+                        list_summary(std::vector<std::string>(nodes.begin(), nodes.end()), 6),
+                        plural(t.stalled_pulls.at(image), "pull", "pulls")),
+            width);
+      first_stall = false;
     }
   }
   // Successes, briefly.

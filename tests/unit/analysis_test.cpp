@@ -3,7 +3,8 @@
 // every event is held. The journal is built here, hours of a small cluster's
 // pulls in `journalctl -o short` form (line shapes of samples/stories):
 // Docker Hub 429s with back-offs that recover, a node whose DNS fails
-// while the others pull fine, a back-off long after its failure, a mirror that falls back to upstream, a hosts.toml that
+// while the others pull fine, a back-off long after its failure, pulls
+// that stall, a mirror that falls back to upstream, a hosts.toml that
 // containerd rejects, and steady successful pulls with their times.
 #include <catch2/catch.hpp>
 #include <sqlite3.h>
@@ -142,8 +143,18 @@ std::string long_journal(int hours) {
     } else {
       pull_ok(j, t + 1 * kSec, "node-1", "node:20", 3 + c % 5);
     }
-    // node-2: steady pulls of varying length.
+    // node-2: steady pulls of varying length, and now and then one that stalls.
     pull_ok(j, t + 20 * kSec, "node-2", "registry.internal.example/shop/cart:3.1", 2 + (c * 7) % 11);
+    if (c % 2 == 1) pull_ok(j, t + 200 * kSec, "node-2", "registry.internal.example/shop/api:2.0", 1 + c % 3);
+    if (c % 24 == 11) {
+      const std::string trainer = "registry.internal.example/ml/trainer:5";
+      j.containerd(t + 150 * kSec, "node-2", "info", fmt::format(R"(msg="PullImage \"{}\"")", trainer));
+      j.containerd(t + 450 * kSec, "node-2", "error",
+                   fmt::format("msg=\"cancel pulling image {} because of no progress in 5m0s\"", trainer));
+      j.containerd(t + 450 * kSec + 20000000, "node-2", "error",
+                   fmt::format(R"(msg="PullImage \"{0}\" failed" error="rpc error: code = Canceled desc = failed to pull and unpack image \"{0}\": context canceled")",
+                               trainer));
+    }
     // node-3: its resolver cannot find the internal registry.
     pull_failed(j, t + 30 * kSec, "node-3", "registry.internal.example/shop/cart:3.1", kDnsError, "shop/cart-1");
     // node-4: the mirror refuses, containerd falls back to upstream.
@@ -225,11 +236,14 @@ TEST_CASE("a long journal reports the same whether ended attempts leave memory o
   CHECK(b.out == a.out);
   CHECK(c.out == a.out);
   // The story the journal tells, as a reader sees it.
-  CHECK(a.out.find("pullscan: 240 of 516 pull attempts failed, 24 in back-off, 252 succeeded") == 0);
+  CHECK(a.out.find("pullscan: 246 of 594 pull attempts failed, 24 in back-off, 324 succeeded") == 0);
   CHECK(a.out.find("Only node node-3 of the 4 nodes in the input") != std::string::npos);
   CHECK(a.out.find("fallback  ghcr.io/acme/app:1 on node-4: mirror.local:5000 failed") != std::string::npos);
   CHECK(a.out.find("config    node-4: containerd refused a registry config") != std::string::npos);
   CHECK(a.out.find("── Recovered") != std::string::npos);
+  CHECK(a.out.find("registry  registry.internal.example: 216 pulls of 2 images") != std::string::npos);
+  CHECK(a.out.find("stalled   registry.internal.example/ml/trainer:5 on node-2: 6 pulls cancelled for making no") !=
+        std::string::npos);
   CHECK(a.out.find("48 attempts (24 in back-off, the cause taken from the last failure of the image before\n") !=
         std::string::npos);
 

@@ -4,6 +4,7 @@
 #include "classify/classify.h"
 
 #include <algorithm>
+#include <tuple>
 #include <unordered_map>
 
 #include "core/error_chain.h"
@@ -236,6 +237,7 @@ void CauseHistory::remember(const PullAttempt& a, const Event* evidence) {
   c->attempt_id = a.id;
   c->first_ns = a.first_ns;
   c->last_ns = a.last_ns;
+  c->image = a.image;
   c->node = a.node;
   c->ns = a.ns;
   c->pod = a.pod;
@@ -245,9 +247,18 @@ void CauseHistory::remember(const PullAttempt& a, const Event* evidence) {
   c->vars = a.vars;
   c->notes = a.notes;
   if (evidence) c->evidence = *evidence;
-  if (!a.node.empty()) by_node_[a.node + '|' + a.image] = c;
-  if (!a.pod.empty()) by_pod_[a.ns + '/' + a.pod + '|' + a.image] = c;
-  by_image_[a.image] = std::move(c);
+  // The latest failure in report order wins a place, whatever order they come in.
+  auto keep = [&](std::map<std::string, Entry>& m, const std::string& key) {
+    Entry& slot = m[key];
+    if (!slot || later(*c, *slot)) slot = c;
+  };
+  if (!a.node.empty()) keep(by_node_, a.node + '|' + a.image);
+  if (!a.pod.empty()) keep(by_pod_, a.ns + '/' + a.pod + '|' + a.image);
+  keep(by_image_, a.image);
+}
+
+bool CauseHistory::later(const PastCause& x, const PastCause& y) {
+  return std::tie(x.first_ns, x.image, x.ns, x.pod, x.node) > std::tie(y.first_ns, y.image, y.ns, y.pod, y.node);
 }
 
 const PastCause* CauseHistory::find(const PullAttempt& a) const {
@@ -260,7 +271,7 @@ const PastCause* CauseHistory::find(const PullAttempt& a) const {
     const PastCause& c = *it->second;
     if (c.first_ns && a.first_ns && c.first_ns > a.last_ns) return;
     if (c.last_ns && a.first_ns && a.first_ns - c.last_ns > kCauseMemoryNs) return;
-    if (!best || c.attempt_id > best->attempt_id) best = &c;
+    if (!best || later(c, *best)) best = &c;
   };
   if (a.node.empty() && a.pod.empty()) {
     consider(by_image_, a.image);
@@ -271,9 +282,9 @@ const PastCause* CauseHistory::find(const PullAttempt& a) const {
   return best;
 }
 
-void CauseHistory::forget_before(int64_t before_ns) {
+void CauseHistory::forget_before(const std::function<int64_t(const std::string&)>& before) {
   for (auto* m : {&by_node_, &by_pod_, &by_image_})
-    std::erase_if(*m, [&](const auto& kv) { return kv.second->last_ns && kv.second->last_ns < before_ns; });
+    std::erase_if(*m, [&](const auto& kv) { return kv.second->last_ns && kv.second->last_ns < before(kv.second->node); });
 }
 
 }  // namespace pullscan

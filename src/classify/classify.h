@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -24,7 +25,7 @@ namespace pullscan {
 struct PastCause {
   uint32_t attempt_id = 0;
   int64_t first_ns = 0, last_ns = 0;
-  std::string node, ns, pod, class_id, rule_id, error;
+  std::string image, node, ns, pod, class_id, rule_id, error;
   std::vector<std::pair<std::string, std::string>> vars;
   std::vector<std::string> notes;
   std::optional<Event> evidence;
@@ -43,11 +44,12 @@ class CauseHistory {
   void remember(const PullAttempt& a, const Event* evidence);
   /// The latest failure a back-off attempt can take its cause from, or null.
   const PastCause* find(const PullAttempt& backoff) const;
-  /// Forgets causes that ended before `before_ns`.
-  void forget_before(int64_t before_ns);
+  /// Forgets causes that ended before before(node) of their node.
+  void forget_before(const std::function<int64_t(const std::string&)>& before);
 
  private:
   using Entry = std::shared_ptr<const PastCause>;  // one cause, found by node, pod and image
+  static bool later(const PastCause& x, const PastCause& y);  // x after y in report order
   std::map<std::string, Entry> by_node_, by_pod_, by_image_;
 };
 

@@ -183,9 +183,13 @@ void FindingsBuilder::add(const PullAttempt& a, const Event* evidence) {
       g.per_minute.erase(g.per_minute.begin());
     }
   }
-  // The most recent attempt that decided its own class speaks for the group.
-  bool own = a.cause_id == 0 && a.cause_from < 0, cur_own = g.rep.cause_id == 0 && g.rep.cause_from < 0;
-  if (!g.have_rep || (own && !cur_own) || (own == cur_own && a.last_ns >= g.rep.last_ns)) {
+  // The most recent attempt that decided its own class speaks for the group;
+  // ties go to the later one in report order, whatever order attempts come in.
+  auto rank = [](const PullAttempt& x) {
+    return std::make_tuple(x.cause_id == 0 && x.cause_from < 0, x.last_ns, x.first_ns, std::cref(x.image),
+                           std::cref(x.ns), std::cref(x.pod), std::cref(x.node));
+  };
+  if (!g.have_rep || rank(g.rep) <= rank(a)) {
     g.rep = a;
     g.rep.events.clear();
     g.have_rep = true;

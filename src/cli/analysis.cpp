@@ -23,10 +23,23 @@ void Analysis::number_new_events() {
 }
 
 void Analysis::analyse_held() {
+  size_t first_new = numbered_ <= r_.events.size() ? numbered_ : 0;
   number_new_events();
   resolve_times(scan_, r_.inputs, clocks_, r_.events, now_year_);
-  for (const Event& e : r_.events)
-    if ((e.time_flags & time_has_zone) && e.time_ns > newest_ns_) newest_ns_ = e.time_ns;
+  for (size_t i = first_new; i < r_.events.size(); ++i) {
+    const Event& e = r_.events[i];
+    if (!(e.time_flags & time_has_zone) || !e.time_ns) continue;
+    newest_ns_ = std::max(newest_ns_, e.time_ns);
+    int64_t& newest = newest_by_node_[e.node];
+    newest = std::max(newest, e.time_ns);
+    // A line from before what already left memory for its node: the input
+    // is not in time order after all. Hold everything from here on.
+    auto retired = retired_before_by_node_.find(e.node);
+    if (!disordered_ && retired != retired_before_by_node_.end() && e.time_ns < retired->second) {
+      disordered_ = true;
+      disorder_ = e;
+    }
+  }
   correlate(r_.events, r_.attempts, attempt_of_, next_attempt_id_);
   classify(rules_, r_, &history_);
 }
@@ -47,8 +60,9 @@ bool Analysis::clocks_settled() const {
 void Analysis::maybe_retire(size_t hold) {
   if (r_.events.size() <= std::max(hold, next_check_)) return;
   next_check_ = r_.events.size() + hold / 2;
-  // Without a settled clock, wait a while for one; then go on with what
-  // resolve_times would choose at the end anyway (flags, mtime, this year).
+  // Without a settled clock, wait a while for one; then go on with what is
+  // known (flags, mtime, this year). A containerd timestamp that shows up
+  // later can then no longer change the year of what already left.
   if (!clocks_settled() && r_.events.size() < 8 * hold) return;
   analyse_held();
   retire();
@@ -64,31 +78,61 @@ const Event* Analysis::evidence_of(const PullAttempt& a) const {
   return nullptr;
 }
 
+int64_t Analysis::cutoff_for(const std::string& node) const {
+  auto it = newest_by_node_.find(node);
+  int64_t newest = it != newest_by_node_.end() ? it->second : newest_ns_;
+  return newest ? newest - kHorizonNs : 0;
+}
+
 void Analysis::retire() {
-  if (!newest_ns_ || attempt_of_.size() != r_.events.size()) return;  // not just analysed
-  const int64_t cutoff = newest_ns_ - kHorizonNs;
+  if (!newest_ns_ || disordered_ || attempt_of_.size() != r_.events.size()) return;  // not just analysed
+  // An attempt leaves once its node's newest line is a horizon past it: per
+  // node, so journals of several nodes one after the other are still in order.
   std::vector<char> leaving(r_.attempts.size(), 0);
-  size_t n_leaving = 0;
   for (size_t i = 0; i < r_.attempts.size(); ++i) {
     const PullAttempt& a = r_.attempts[i];
-    if (a.first_ns && a.last_ns && a.last_ns < cutoff) {
-      leaving[i] = 1;
-      ++n_leaving;
+    int64_t cutoff = cutoff_for(a.node);
+    leaving[i] = a.first_ns && a.last_ns && cutoff && a.last_ns < cutoff;
+  }
+  // Attempts that share an event (one event counted for N pulls) leave
+  // together, and a back-off leaves no earlier than the attempt whose cause
+  // it took: otherwise the event or the link would be split across the two.
+  std::vector<std::vector<uint32_t>> owners(r_.events.size());
+  for (size_t i = 0; i < r_.attempts.size(); ++i)
+    for (uint32_t ev : r_.attempts[i].events) owners[ev].push_back(static_cast<uint32_t>(i));
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (const std::vector<uint32_t>& own : owners) {
+      if (own.size() < 2) continue;
+      bool all = std::all_of(own.begin(), own.end(), [&](uint32_t a) { return leaving[a] != 0; });
+      if (all) continue;
+      for (uint32_t a : own) {
+        changed |= leaving[a] != 0;
+        leaving[a] = 0;
+      }
+    }
+    for (size_t i = 0; i < r_.attempts.size(); ++i) {
+      int64_t cause = r_.attempts[i].cause_from;
+      if (leaving[i] && cause >= 0 && !leaving[static_cast<size_t>(cause)]) {
+        leaving[i] = 0;
+        changed = true;
+      }
     }
   }
   std::vector<char> event_leaving(r_.events.size(), 0);
   std::vector<uint32_t> loose;  // events of no attempt that no attempt will take
   for (size_t i = 0; i < r_.events.size(); ++i) {
-    int64_t ai = attempt_of_[i];
-    if (ai >= 0 ? leaving[static_cast<size_t>(ai)] != 0
-                : (r_.events[i].time_ns && (r_.events[i].time_flags & time_has_zone) && r_.events[i].time_ns < cutoff)) {
+    const Event& e = r_.events[i];
+    if (!owners[i].empty()) {
+      event_leaving[i] = leaving[owners[i].front()];
+    } else if (e.time_ns && (e.time_flags & time_has_zone) && e.time_ns < cutoff_for(e.node)) {
       event_leaving[i] = 1;
-      if (ai < 0) loose.push_back(static_cast<uint32_t>(i));
+      loose.push_back(static_cast<uint32_t>(i));
     }
   }
+  size_t n_leaving = static_cast<size_t>(std::count(leaving.begin(), leaving.end(), 1));
   if (n_leaving == 0 && loose.empty()) return;
-  // Final ids, in report order, for the attempts that leave; back-off causes
-  // among them follow.
+  // Final ids, in report order, for the attempts that leave.
   std::vector<uint32_t> final_id(r_.attempts.size(), 0);
   for (size_t i = 0; i < r_.attempts.size(); ++i)
     if (leaving[i]) final_id[i] = next_attempt_id_++;
@@ -105,12 +149,12 @@ void Analysis::retire() {
     tally_attempt(tally_, a);
     findings_.add(a, evidence);
     history_.remember(a, evidence);
-    if (store_ && store_ok_) {
-      store_ok_ = store_->add_attempt(a);
-      for (uint32_t ev : a.events)
-        if (store_ok_) store_ok_ = store_->add_event(r_.events[ev], a.id);
-    }
+    if (store_ && store_ok_) store_ok_ = store_->add_attempt(a);
   }
+  // Each event once, with the attempt the batch database would give it.
+  for (size_t i = 0; i < r_.events.size() && store_ && store_ok_; ++i)
+    if (event_leaving[i] && !owners[i].empty())
+      store_ok_ = store_->add_event(r_.events[i], final_id[static_cast<size_t>(attempt_of_[i])]);
   std::stable_sort(loose.begin(), loose.end(),
                    [&](uint32_t x, uint32_t y) { return r_.events[x].time_ns < r_.events[y].time_ns; });
   for (uint32_t i : loose) {
@@ -120,12 +164,13 @@ void Analysis::retire() {
     if (store_ && store_ok_) store_ok_ = store_->add_event(e, 0);
   }
   tally_.attempts_left_memory += n_leaving;
-  retired_before_ = cutoff;
-  // Held back-offs start after the cutoff; causes older than that by more
-  // than the cause memory cannot be taken any more.
-  history_.forget_before(cutoff - kCauseMemoryNs);
+  for (const auto& [node, newest] : newest_by_node_) retired_before_by_node_[node] = newest - kHorizonNs;
+  retired_before_ = newest_ns_ - kHorizonNs;
+  // Held back-offs start after their node's cutoff; causes older than that by
+  // more than the cause memory cannot be taken any more.
+  history_.forget_before([&](const std::string& node) { return cutoff_for(node) - kCauseMemoryNs; });
   std::vector<Event> kept;
-  kept.reserve(r_.events.size() - std::count(event_leaving.begin(), event_leaving.end(), 1));
+  kept.reserve(r_.events.size() - static_cast<size_t>(std::count(event_leaving.begin(), event_leaving.end(), 1)));
   for (size_t i = 0; i < r_.events.size(); ++i)
     if (!event_leaving[i]) kept.push_back(std::move(r_.events[i]));
   r_.events = std::move(kept);

@@ -10,6 +10,9 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "classify/classify.h"
@@ -59,8 +62,12 @@ class Analysis {
   bool store_ok() const { return store_ok_; }
   /// Whether every held naive time has the year and zone it will end with.
   bool clocks_settled() const;
+  /// The first line found older than what already left memory for its node,
+  /// after which everything is held; null if the input was in order.
+  const Event* disorder() const { return disordered_ ? &*disorder_ : nullptr; }
 
  private:
+  int64_t cutoff_for(const std::string& node) const;
   void number_new_events();
   const Event* evidence_of(const PullAttempt& a) const;
 
@@ -76,6 +83,9 @@ class Analysis {
   uint32_t next_attempt_id_ = 1;
   size_t next_check_ = 0;
   int64_t newest_ns_ = 0, retired_before_ = 0;
+  std::map<std::string, int64_t> newest_by_node_, retired_before_by_node_;
+  bool disordered_ = false;
+  std::optional<Event> disorder_;
   std::vector<int64_t> attempt_of_;
   AttemptTally tally_;
   RateLimitTally limits_;

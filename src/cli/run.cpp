@@ -149,6 +149,17 @@ class RunStore {
   StoreWriter writer_;
 };
 
+// Attempts leave memory on the promise that lines come in time order per node.
+void say_disorder(const Analysis& analysis, const RunResult& r, std::ostream& err) {
+  const Event* e = analysis.disorder();
+  if (!e) return;
+  std::string path = e->where.input < r.inputs.size() ? r.inputs[e->where.input].path : "?";
+  err << "pullscan: " << path << ":" << e->where.line << ": line from " << format_iso_ms(e->time_ns)
+      << (e->node.empty() ? std::string() : " on " + e->node)
+      << " is older than attempts that already left memory (input not in time order); from here on every pull event "
+         "was held, and attempts split at that point may be counted twice (--hold-events 0 holds all)\n";
+}
+
 int run_scan(const Options& opt, const RuleSet& rules, std::ostream& out, std::ostream& err) {
   Diagnostics diag(err);
   RunResult r;
@@ -216,8 +227,10 @@ int run_scan(const Options& opt, const RuleSet& rules, std::ostream& out, std::o
   }
   diag.flush_summary();
   std::vector<int64_t> attempt_of = analysis.finish();
-  if (!store.finish(r, attempt_of, analysis.store_ok(), err)) return exit_error;
+  say_disorder(analysis, r, err);
+  bool stored = store.finish(r, attempt_of, analysis.store_ok(), err);
   int code = report_and_exit(opt, rules, r, out);
+  if (!stored) return exit_error;
   return readable == 0 ? exit_error : code;
 }
 
@@ -292,9 +305,11 @@ int follow_stream(const Options& opt, const RuleSet& rules, BlockReader& reader,
   diag.flush_summary();
   sync();
   std::vector<int64_t> attempt_of = analysis.finish();
+  say_disorder(analysis, r, err);
   out << "\n";
-  if (!store.finish(r, attempt_of, analysis.store_ok(), err)) return exit_error;
-  return report_and_exit(opt, rules, r, out);
+  bool stored = store.finish(r, attempt_of, analysis.store_ok(), err);
+  int code = report_and_exit(opt, rules, r, out);
+  return stored ? code : exit_error;
 }
 
 void install_stop_handlers() {

@@ -328,3 +328,109 @@ TEST_CASE("a database left unfinished leaves no file behind", "[analysis][store]
   CHECK(access((db.path + ".tmp").c_str(), F_OK) != 0);
   CHECK(access(db.path.c_str(), F_OK) != 0);
 }
+
+namespace {
+
+// Runs `text` as a file twice, everything held and with attempts leaving
+// memory after every small block, with databases; returns both outputs.
+struct TwoRuns {
+  test::RunOutput held, streamed;
+  std::string held_rows, streamed_rows;
+};
+
+TwoRuns run_both(const std::string& name, const std::string& text) {
+  TempFile input(name), db_held(name + "-held.db"), db_streamed(name + "-streamed.db");
+  std::ofstream(input.path, std::ios::binary) << text;
+  Options held = test::scan_options({input.path});
+  held.hold_events = 0;
+  held.no_db = false;
+  held.db = db_held.path;
+  Options streamed = held;
+  streamed.hold_events = 2;
+  streamed.scan.read.block_bytes = 4096;
+  streamed.db = db_streamed.path;
+  TwoRuns t;
+  t.held = test::run_tool(held);
+  t.streamed = test::run_tool(streamed);
+  const std::string sql =
+      "SELECT a.image, a.node, a.pod, a.outcome, a.class, a.first_ns, a.backoffs, c.first_ns, "
+      "(SELECT count(*) FROM events e WHERE e.attempt_id = a.id) FROM attempts a "
+      "LEFT JOIN attempts c ON c.id = a.cause_attempt_id";
+  if (t.held.code != 2) t.held_rows = rows(db_held.path, sql) + rows(db_held.path, "SELECT count(*) FROM events");
+  if (t.streamed.code != 2)
+    t.streamed_rows = rows(db_streamed.path, sql) + rows(db_streamed.path, "SELECT count(*) FROM events");
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("an event counted for several pulls leaves memory with all of them, stored once", "[analysis]") {
+  // kubectl get events --watch -o json: each event stands for 3 failed pulls.
+  std::string watch;
+  for (int i = 0; i < 40; ++i) {
+    std::time_t first = 1741165200 + i * 600;
+    char a[32], b[32];
+    std::tm tm{};
+    gmtime_r(&first, &tm);
+    std::strftime(a, sizeof a, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    std::time_t last = first + 120;
+    gmtime_r(&last, &tm);
+    std::strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    watch += fmt::format(
+        R"({{"type":"ADDED","object":{{"apiVersion":"v1","kind":"Event","count":3,"firstTimestamp":"{0}","lastTimestamp":"{1}",)"
+        R"("involvedObject":{{"kind":"Pod","name":"web-{2}","namespace":"shop","fieldPath":"spec.containers{{web}}"}},)"
+        R"("message":"Failed to pull image \"nginx:1.27-bad\": rpc error: code = NotFound desc = failed to pull and unpack image \"docker.io/library/nginx:1.27-bad\": failed to resolve reference \"docker.io/library/nginx:1.27-bad\": docker.io/library/nginx:1.27-bad: not found",)"
+        R"("metadata":{{"name":"web-{2}.x","namespace":"shop","uid":"uid-{2}"}},"reason":"Failed","source":{{"component":"kubelet","host":"node-1"}},"type":"Warning"}}}})"
+        "\n",
+        a, b, i);
+  }
+  TwoRuns t = run_both("watch", watch);
+  REQUIRE(t.held.code == 1);
+  CHECK(t.streamed.code == 1);
+  CHECK(t.streamed.err.find("UNIQUE") == std::string::npos);
+  CHECK(t.streamed.out == t.held.out);
+  CHECK(t.streamed_rows == t.held_rows);
+  CHECK(t.held.out.find("pullscan: 120 of 120 pull attempts failed") == 0);
+}
+
+TEST_CASE("a back-off leaves memory no earlier than the attempt it took its cause from", "[analysis]") {
+  // node-1's pull tries a mirror for twelve minutes before it fails; a
+  // kubelet back-off in between is its own attempt and takes that cause;
+  // node-2 pulls every minute for an hour meanwhile.
+  JournalBuilder j;
+  const int64_t t0 = kBase + 10 * 3600 * kSec;
+  j.containerd(t0, "node-1", "info", R"(msg="PullImage \"quay.io/acme/x:1\"")");
+  backoff(j, t0 + 60 * kSec, "node-1", "quay.io/acme/x:1", "apps/x-0");
+  j.containerd(t0 + 300 * kSec, "node-1", "info",
+               R"(msg="trying next host" error="failed to do request: Head \"https://mirror.local:5000/v2/acme/x/manifests/1?ns=quay.io\": dial tcp 10.0.0.9:5000: connect: connection refused" host=mirror.local:5000)");
+  j.containerd(t0 + 720 * kSec, "node-1", "error",
+               R"(msg="PullImage \"quay.io/acme/x:1\" failed" error="failed to pull and unpack image \"quay.io/acme/x:1\": failed to resolve reference \"quay.io/acme/x:1\": quay.io/acme/x:1: not found")");
+  for (int m = 1; m < 60; ++m) pull_ok(j, t0 + m * 60 * kSec + 5 * kSec, "node-2", "docker.io/library/nginx:1", 2);
+  TwoRuns t = run_both("cause", j.text());
+  REQUIRE(t.held.code == 1);
+  CHECK(t.held.out.find("the cause taken from the last failure") != std::string::npos);
+  CHECK(t.streamed.out == t.held.out);
+  CHECK(t.streamed_rows == t.held_rows);
+}
+
+TEST_CASE("journals of several nodes one after the other are each in time order", "[analysis]") {
+  std::string first = long_journal(4), second = long_journal(4);
+  for (size_t p = 0; (p = second.find(" node-", p)) != std::string::npos; p += 6) second.replace(p, 6, " edge-");
+  TwoRuns t = run_both("concatenated", first + second);
+  REQUIRE(t.held.code == 1);
+  CHECK(t.streamed.err.find("not in time order") == std::string::npos);
+  CHECK(t.streamed.out == t.held.out);
+  CHECK(t.streamed_rows == t.held_rows);
+}
+
+TEST_CASE("a journal out of time order is said once, and the rest is held", "[analysis]") {
+  std::string journal = long_journal(6);
+  size_t half = journal.find('\n', journal.size() / 2) + 1;
+  TwoRuns t = run_both("shuffled", journal.substr(half) + journal.substr(0, half));
+  REQUIRE(t.held.code == 1);
+  CHECK(t.streamed.code == 1);
+  CHECK(t.streamed.err.find("is older than attempts that already left memory (input not in time order)") !=
+        std::string::npos);
+  CHECK(t.held.err.find("not in time order") == std::string::npos);
+  CHECK(t.streamed.out.find("pullscan: ") == 0);
+}

@@ -118,7 +118,9 @@ struct JournalEntry {
 
 /// What decoding a run of documents of one input remembers.
 struct DocumentState {
-  std::map<std::string, int64_t> event_counts;  // event uid -> highest count seen (watch streams)
+  // Pull events by uid: highest count and last time seen (watch streams).
+  std::map<std::string, std::pair<int64_t, int64_t>> event_counts;
+  int64_t newest_event_ns = 0;
   uint64_t null_messages = 0;                   // journal entries whose MESSAGE was null (>= 4 KiB without -a)
   uint64_t byte_messages = 0;                   // journal entries whose MESSAGE was a byte array
 };

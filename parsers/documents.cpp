@@ -75,14 +75,6 @@ void decode_event(element ev, const LineContext& ctx, std::vector<Event>& out, D
   if (!count) count = int_path(ev, {"deprecatedCount"});
   if (!count) count = int_path(ev, {"series", "count"});
   if (count <= 0) count = 1;
-  // A watch stream re-sends an event each time its count grows: only the
-  // growth is new.
-  std::string uid(str_path(ev, {"metadata", "uid"}));
-  if (uid.empty()) uid = std::string(str_path(ev, {"metadata", "namespace"})) + "/" + std::string(str_path(ev, {"metadata", "name"}));
-  int64_t& seen = state.event_counts[uid];
-  if (uid != "/" && count <= seen) return;
-  int64_t fresh = uid != "/" ? count - seen : count;
-  seen = std::max(seen, count);
   std::string_view node = str_path(ev, {"source", "host"});
   if (node.empty()) node = str(ev, "reportingInstance");
   if (node.empty()) node = str_path(ev, {"deprecatedSource", "host"});
@@ -97,6 +89,28 @@ void decode_event(element ev, const LineContext& ctx, std::vector<Event>& out, D
   if (first.empty()) first = str(ev, "eventTime");
   size_t before = out.size();
   decode_event_message(reason, message, ctx, out);
+  if (out.size() == before) return;  // not about a pull: nothing to remember
+  // A watch stream re-sends an event each time its count grows: only the
+  // growth is new. Events live an hour in the API (--event-ttl), so what was
+  // last seen three hours before the newest is forgotten.
+  std::string uid(str_path(ev, {"metadata", "uid"}));
+  if (uid.empty()) uid = std::string(str_path(ev, {"metadata", "namespace"})) + "/" + std::string(str_path(ev, {"metadata", "name"}));
+  const int64_t seen_at = when(t);
+  state.newest_event_ns = std::max(state.newest_event_ns, seen_at);
+  auto& [seen, last_seen] = state.event_counts[uid];
+  if (uid != "/" && count <= seen) {
+    out.resize(before);
+    return;
+  }
+  int64_t fresh = uid != "/" ? count - seen : count;
+  seen = std::max(seen, count);
+  last_seen = std::max(last_seen, seen_at);
+  if (state.event_counts.size() > 4096) {
+    constexpr int64_t kForget = 3LL * 3600 * 1000000000LL;
+    std::erase_if(state.event_counts, [&](const auto& kv) {
+      return kv.second.second && kv.second.second < state.newest_event_ns - kForget;
+    });
+  }
   for (size_t i = before; i < out.size(); ++i) {
     Event& e = out[i];
     e.ns = std::string(str(regarding, "namespace"));

@@ -76,6 +76,9 @@ class RateLimitTally {
 void tally_attempt(AttemptTally& t, const PullAttempt& a);
 void tally_event(AttemptTally& t, const Event& e);
 
+/// Names a finding lists per kind (images, nodes, namespaces, pods).
+constexpr size_t kFindingNameCap = 1000;
+
 /// Groups classified failures into findings, one attempt at a time; the
 /// state per finding is sets of names and per-minute counts, not attempts.
 class FindingsBuilder {

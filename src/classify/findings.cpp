@@ -167,10 +167,16 @@ void FindingsBuilder::add(const PullAttempt& a, const Event* evidence) {
   if (f.attempt_ids.size() < id_cap_) f.attempt_ids.push_back(a.id);
   if (a.outcome == Outcome::backoff) ++f.backoff_attempts;
   f.cause_from_history |= a.cause_id != 0;
-  if (!a.image.empty()) g.images.insert(a.image);
-  if (!a.node.empty()) g.nodes.insert(a.node);
-  if (!a.ns.empty()) g.namespaces.insert(a.ns);
-  if (!a.pod.empty()) g.pods.insert(a.ns.empty() ? a.pod : a.ns + "/" + a.pod);
+  // Names, up to a cap each: Jobs and rollouts make new pod names forever.
+  auto name = [&](std::set<std::string>& set, const std::string& n) {
+    if (n.empty() || set.count(n)) return;
+    if (set.size() < kFindingNameCap) set.insert(n);
+    else f.names_capped = true;
+  };
+  name(g.images, a.image);
+  name(g.nodes, a.node);
+  name(g.namespaces, a.ns);
+  if (!a.pod.empty()) name(g.pods, a.ns.empty() ? a.pod : a.ns + "/" + a.pod);
   g.rule_votes[a.rule_id]++;
   if (a.first_ns && (!f.first_ns || a.first_ns < f.first_ns)) f.first_ns = a.first_ns;
   if (a.last_ns > f.last_ns) f.last_ns = a.last_ns;

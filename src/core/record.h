@@ -131,6 +131,7 @@ struct Finding {
   std::vector<HostTry> tries;        // the hosts that attempt tried (mirror chain)
   int64_t backoff_attempts = 0;      // of `attempts`, those in back-off under an inherited cause
   bool cause_from_history = false;   // some took the cause from an earlier failure of the image
+  bool names_capped = false;         // a name list reached its cap (1,000): later names are not listed
   std::vector<uint32_t> attempt_ids; // PullAttempt::id of its attempts (capped when attempts leave memory)
   std::string scope;                 // blast radius in words
   std::vector<std::string> notes;    // the representative attempt's notes

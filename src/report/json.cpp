@@ -283,6 +283,7 @@ void write_json_report(const RunResult& r, std::ostream& os) {
     w.key("explanation"); w.value_str(f.explanation);
     w.key("fix"); w.str_list(f.fix);
     w.key("notes"); w.str_list(f.notes);
+    if (f.names_capped) { w.key("names_capped"); w.value_raw("true"); }
     if (f.evidence) {
       const Event& e = *f.evidence;
       w.key("evidence");

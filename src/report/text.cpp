@@ -233,6 +233,7 @@ void write_text_report(const RunResult& r, const RuleSet& rules, const TextOptio
     if (!f.images.empty()) field(out, "images", list_summary(f.images, 6), width);
     if (!f.nodes.empty()) field(out, "nodes", list_summary(f.nodes, 8), width);
     if (!f.pods.empty()) field(out, "pods", list_summary(f.pods, 8), width);
+    if (f.names_capped) field(out, "", "(more than 1,000 names of one kind: the lists hold the first 1,000)", width);
     field(out, "scope", f.scope, width);
     field(out, "rule", f.rule_id, width);
     if (f.evidence) {

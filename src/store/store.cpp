@@ -2,8 +2,11 @@
 #include "store/store.h"
 
 #include <sqlite3.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -133,8 +136,16 @@ bool StoreWriter::open(const std::string& path, std::string& error) {
   if (final_path.has_parent_path()) fs::create_directories(final_path.parent_path(), ec);
   auto st = std::make_unique<State>();
   st->path = path;
-  st->tmp = path + ".tmp";
-  fs::remove(st->tmp, ec);
+  // A name of its own (mkstemp), so two runs writing the same database
+  // (a scan next to a --follow) never remove each other's half-written file.
+  std::string name = path + ".tmp-XXXXXX";
+  int fd = mkstemp(name.data());
+  if (fd < 0) {
+    error = std::string("cannot create a file beside it: ") + std::strerror(errno);
+    return false;
+  }
+  ::close(fd);
+  st->tmp = name;
   sqlite3* raw = nullptr;
   if (sqlite3_open_v2(st->tmp.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
     error = raw ? sqlite3_errmsg(raw) : "cannot open";

@@ -25,7 +25,7 @@ class StoreWriter {
   ~StoreWriter();
   StoreWriter(const StoreWriter&) = delete;
   StoreWriter& operator=(const StoreWriter&) = delete;
-  /// Starts a fresh database for path (written to path.tmp until finish).
+  /// Starts a fresh database for path (written to path.tmp-<unique> until finish).
   bool open(const std::string& path, std::string& error);
   /// An attempt and its host tries (Event ids in it must be final).
   bool add_attempt(const PullAttempt& a);

@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -325,8 +326,27 @@ TEST_CASE("a database left unfinished leaves no file behind", "[analysis][store]
     e.id = 1;
     CHECK(w.add_event(e, 0));
   }
-  CHECK(access((db.path + ".tmp").c_str(), F_OK) != 0);
+  auto leftovers = [&] {
+    int n = 0;
+    for (const auto& f : std::filesystem::directory_iterator("/tmp"))
+      n += f.path().string().rfind(db.path + ".tmp", 0) == 0;
+    return n;
+  };
+  CHECK(leftovers() == 0);
   CHECK(access(db.path.c_str(), F_OK) != 0);
+  // Two runs writing the same database at once (a scan beside a --follow)
+  // each finish; the last one to finish is the database.
+  StoreWriter first, second;
+  std::string error;
+  REQUIRE(first.open(db.path, error));
+  REQUIRE(second.open(db.path, error));
+  RunResult one, two;
+  one.inputs.emplace_back().path = "first";
+  two.inputs.emplace_back().path = "second";
+  CHECK(first.finish(one, {}, error));
+  CHECK(second.finish(two, {}, error));
+  CHECK(rows(db.path, "SELECT path FROM inputs") == "path\nsecond\n");
+  CHECK(leftovers() == 0);
 }
 
 namespace {
@@ -433,4 +453,31 @@ TEST_CASE("a journal out of time order is said once, and the rest is held", "[an
         std::string::npos);
   CHECK(t.held.err.find("not in time order") == std::string::npos);
   CHECK(t.streamed.out.find("pullscan: ") == 0);
+}
+
+TEST_CASE("a finding keeps at most 1,000 names of a kind and says so", "[analysis]") {
+  const RuleSet rules = RuleSet::builtin();
+  FindingsBuilder builder;
+  for (int i = 0; i < 1500; ++i) {
+    PullAttempt a;
+    a.id = static_cast<uint32_t>(i + 1);
+    a.outcome = Outcome::failed;
+    a.class_id = "not_found";
+    a.rule_id = "reference-not-found";
+    a.registry = "docker.io";
+    a.image = "docker.io/library/job:1";
+    a.node = "node-1";
+    a.ns = "batch";
+    a.pod = fmt::format("job-{:05}", i);
+    a.first_ns = a.last_ns = kBase + i * kSec;
+    builder.add(a, nullptr);
+  }
+  std::vector<Finding> f = builder.build(rules, {}, 1);
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].attempts == 1500);
+  CHECK(f[0].pods.size() == kFindingNameCap);
+  CHECK(f[0].pods.front() == "batch/job-00000");
+  CHECK(f[0].names_capped);
+  CHECK(f[0].nodes == std::vector<std::string>{"node-1"});
+  CHECK(f[0].peak_per_minute == 60);
 }

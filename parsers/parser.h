@@ -107,6 +107,15 @@ class PartJoiner {
 /// its own) and, for klog files, the node from the "Running on machine" line.
 ScanOptions piece_options(std::string_view head, const ScanOptions& opt);
 
+/// Whether a line continues the record before it (the body of a klog
+/// `err=<` block, indented, in a journal or raw): an input cut just before it
+/// would split that record.
+bool continues_record(std::string_view line);
+
+/// A cut point in `text` (a line start) that splits no record: the start of
+/// the last complete line that does not continue the one before it.
+size_t record_cut(std::string_view text);
+
 /// True for formats whose records span lines (JSON/YAML documents, journal
 /// export/verbose): such an input cannot be cut into pieces.
 bool is_document_format(std::string_view format);

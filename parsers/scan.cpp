@@ -380,6 +380,10 @@ class InputScanner {
         ml_ident_ = std::string(ident);
         ml_ctx_line_ = std::string(line);
         ml_ctx_ = ctx;
+        // The record may end in a later block, after this line's buffer is reused.
+        ml_node_ = std::string(ctx.node);
+        ml_ctx_.node = {};
+        ml_ctx_.raw = {};
         ml_lines_ = 0;
         return;
       }
@@ -441,6 +445,7 @@ class InputScanner {
   void close_multiline(std::string_view tail) {
     LineContext ctx = ml_ctx_;
     ctx.raw = ml_ctx_line_;
+    ctx.node = ml_node_;
     finish_kubelet_multiline(ml_pending_, ml_body_, tail, ctx, out_);
     ml_pending_.clear();
     ml_body_.clear();
@@ -488,7 +493,7 @@ class InputScanner {
   std::vector<Event>& out_;
   InputClock& clock_;
   std::string node_hint_;
-  std::string ml_pending_, ml_body_, ml_ident_, ml_ctx_line_;
+  std::string ml_pending_, ml_body_, ml_ident_, ml_ctx_line_, ml_node_;
   LineContext ml_ctx_;
   size_t ml_lines_ = 0;
   int64_t paste_event_ = -1;
@@ -646,7 +651,7 @@ bool scan_path(const std::string& path, uint32_t input_index, const ScanOptions&
   const uint64_t piece = std::max<uint64_t>(opt.piece_bytes, 64 << 10);
   std::vector<uint64_t> bounds{0};
   while (bounds.back() + piece < *size) {
-    uint64_t b = next_line_start(path, bounds.back() + piece);
+    uint64_t b = next_record_start(path, next_line_start(path, bounds.back() + piece), continues_record);
     if (b <= bounds.back() || b >= *size) break;
     bounds.push_back(b);
   }
@@ -697,23 +702,60 @@ bool scan_path(const std::string& path, uint32_t input_index, const ScanOptions&
   for (unsigned t = 0; t < threads && t < n; ++t) pool.emplace_back(work);
   PartJoiner joiner(diag, info, out, clock);
   bool ok = true;
-  for (size_t k = 0; k < n && ok; ++k) {
-    std::unique_ptr<ScanPart> part;
+  // Whatever happens here (after_block can run out of memory), the workers
+  // are stopped and joined before it leaves.
+  auto stop_workers = [&] {
     {
-      std::unique_lock<std::mutex> lock(m);
-      cv.wait(lock, [&] { return done[k] != nullptr; });
-      part = std::move(done[k]);
+      std::lock_guard<std::mutex> lock(m);
+      stop = true;
+      cv.notify_all();
     }
-    ok = joiner.add(*part);
-    part.reset();
-    if (ok && after_block) after_block();
-    std::lock_guard<std::mutex> lock(m);
-    joined = k + 1;
-    if (!ok) stop = true;
-    cv.notify_all();
+    for (std::thread& t : pool)
+      if (t.joinable()) t.join();
+  };
+  try {
+    for (size_t k = 0; k < n && ok; ++k) {
+      std::unique_ptr<ScanPart> part;
+      {
+        std::unique_lock<std::mutex> lock(m);
+        cv.wait(lock, [&] { return done[k] != nullptr; });
+        part = std::move(done[k]);
+      }
+      ok = joiner.add(*part);
+      part.reset();
+      if (ok && after_block) after_block();
+      std::lock_guard<std::mutex> lock(m);
+      joined = k + 1;
+      cv.notify_all();
+    }
+  } catch (...) {
+    stop_workers();
+    throw;
   }
-  for (std::thread& t : pool) t.join();
+  stop_workers();
   return ok;
+}
+
+bool continues_record(std::string_view line) {
+  if (line.empty()) return false;
+  if (line[0] == ' ' || line[0] == '\t') return true;
+  // A journal line: what the unit wrote starts after "ident[pid]: ".
+  size_t p = line.substr(0, 256).find("]: ");
+  return p != std::string_view::npos && p + 3 < line.size() && (line[p + 3] == ' ' || line[p + 3] == '\t');
+}
+
+size_t record_cut(std::string_view text) {
+  size_t end = text.rfind('\n');
+  if (end == std::string_view::npos) return 0;
+  size_t last_start = end + 1;  // the incomplete tail starts here
+  size_t cut = last_start;
+  for (int lines = 0; lines < 256 && cut > 0; ++lines) {
+    size_t prev_nl = cut >= 2 ? text.rfind('\n', cut - 2) : std::string_view::npos;
+    size_t start = prev_nl == std::string_view::npos ? 0 : prev_nl + 1;
+    if (!continues_record(text.substr(start, cut - 1 - start))) return start == 0 ? last_start : start;
+    cut = start;
+  }
+  return last_start;
 }
 
 bool is_document_format(std::string_view f) {

@@ -500,11 +500,11 @@ class Walker {
       std::string carry;
       for (;;) {
         if (!whole) {
-          // Cut at the last line end; the rest starts the next piece.
-          size_t nl = piece.rfind('\n');
-          if (nl != std::string::npos && nl + 1 < piece.size()) {
-            carry.assign(piece, nl + 1, std::string::npos);
-            piece.resize(nl + 1);
+          // Cut at a line end that splits no multi-line record; the rest starts the next piece.
+          size_t cut = record_cut(piece);
+          if (cut > 0 && cut < piece.size()) {
+            carry.assign(piece, cut, std::string::npos);
+            piece.resize(cut);
           }
           submit(m, std::move(piece), input);
           piece = std::move(carry);

@@ -287,6 +287,25 @@ uint64_t next_line_start(const std::string& path, uint64_t offset) {
   return pos;
 }
 
+uint64_t next_record_start(const std::string& path, uint64_t offset,
+                           const std::function<bool(std::string_view)>& continues) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return offset;
+  std::string buf(1 << 20, '\0');
+  ssize_t got = ::pread(fd, buf.data(), buf.size(), static_cast<off_t>(offset));
+  ::close(fd);
+  if (got <= 0) return offset;
+  std::string_view text(buf.data(), static_cast<size_t>(got));
+  size_t pos = 0;
+  for (int lines = 0; lines < 256 && pos < text.size(); ++lines) {
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) break;  // a line longer than the window: cut before it
+    if (!continues(text.substr(pos, nl - pos))) return offset + pos;
+    pos = nl + 1;
+  }
+  return offset + pos;
+}
+
 std::unique_ptr<BlockReader> open_range(const std::string& path, uint64_t begin, uint64_t end, const ReadOptions& opt,
                                         std::string& error) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -54,6 +55,12 @@ std::unique_ptr<BlockReader> open_range(const std::string& path, uint64_t begin,
 /// The offset of the first line start at or after `offset` in a plain file
 /// (the file size if there is none).
 uint64_t next_line_start(const std::string& path, uint64_t offset);
+
+/// From the line start `offset`, the start of the first line for which
+/// `continues` is false (at most 256 lines or 1 MiB further): where a file can
+/// be cut without splitting a record that spans lines.
+uint64_t next_record_start(const std::string& path, uint64_t offset,
+                           const std::function<bool(std::string_view)>& continues);
 
 /// Reads text held in memory (a piece of a bundle member) as LineBlocks;
 /// line numbers start at first_line. The reader owns the text.

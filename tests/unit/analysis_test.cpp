@@ -49,6 +49,19 @@ class JournalBuilder {
     out_ += fmt::format("E{:02}{:02} {:02}:{:02}:{:02}.{:06}    1902 pod_workers.go:1301] {}\n", tm.tm_mon + 1,
                         tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (t % kSec) / 1000, rest);
   }
+  // kubelet's multi-line form (klog `err=<`): one journal line per line.
+  void kubelet_block(int64_t t, const std::string& node, const std::vector<std::string>& lines) {
+    std::time_t s = t / kSec;
+    std::tm tm{};
+    gmtime_r(&s, &tm);
+    for (size_t k = 0; k < lines.size(); ++k) {
+      prefix(t, node, "kubelet[1902]");
+      if (k == 0)
+        out_ += fmt::format("E{:02}{:02} {:02}:{:02}:{:02}.{:06}    1902 ", tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                            tm.tm_min, tm.tm_sec, (t % kSec) / 1000);
+      out_ += lines[k] + "\n";
+    }
+  }
   void chatter(int64_t t, const std::string& node) {
     prefix(t, node, "systemd[1]");
     out_ += "Started Session 42 of User core.\n";
@@ -140,6 +153,13 @@ std::string long_journal(int hours) {
     std::string pod = fmt::format("web/api-{}", c % 3);
     if ((c / 12) % 2 == 0) {
       pull_failed(j, t + 1 * kSec, "node-1", "node:20", kHubError, pod);
+      j.kubelet_block(t + 1 * kSec + 1350000000, "node-1",
+                      {R"(remote_image.go:180] "PullImage from image service failed" err=<)",
+                       "        rpc error: code = Unknown desc = failed to pull and unpack image \"docker.io/library/node:20\": "
+                       "failed to copy: httpReadSeeker: failed open: unexpected status code "
+                       "https://registry-1.docker.io/v2/library/node/manifests/sha256:3c0f: 429 Too Many Requests",
+                       "        toomanyrequests: You have reached your pull rate limit.",
+                       R"( > image="node:20")"});
       backoff(j, t + 40 * kSec, "node-1", "node:20", pod);
     } else {
       pull_ok(j, t + 1 * kSec, "node-1", "node:20", 3 + c % 5);

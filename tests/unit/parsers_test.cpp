@@ -333,3 +333,27 @@ TEST_CASE("events and pods as kubectl prints them", "[parsers][k8s]") {
   RunResult yaml = test::analyse_text(test::read_file(test::source_path("samples/k8s/events.list.yaml")));
   CHECK(yaml.attempts.size() == list.attempts.size());
 }
+
+TEST_CASE("a piece is never cut inside a klog err=< block", "[parsers]") {
+  const std::string start =
+      "May 01 12:00:01 node-1 kubelet[1234]: E0501 12:00:01.234000    1234 remote_image.go:180] \"PullImage from image "
+      "service failed\" err=<\n";
+  const std::string body = "May 01 12:00:01 node-1 kubelet[1234]:         rpc error: code = Unknown desc = 429\n";
+  const std::string end = "May 01 12:00:01 node-1 kubelet[1234]:  > image=\"nginx:1\"\n";
+  const std::string next = "May 01 12:00:02 node-1 containerd[811]: time=\"x\" level=info msg=\"PullImage\"\n";
+  CHECK(continues_record(body.substr(0, body.size() - 1)));
+  CHECK(continues_record(end.substr(0, end.size() - 1)));
+  CHECK(continues_record("\tcontext deadline exceeded"));
+  CHECK_FALSE(continues_record(start.substr(0, start.size() - 1)));
+  CHECK_FALSE(continues_record(next.substr(0, next.size() - 1)));
+  CHECK_FALSE(continues_record(""));
+  // The cut goes before the block's first line, not into its body.
+  std::string text = next + start + body + body + "May 01 12:00:01 node-1 kubelet[1234]:   partial";
+  CHECK(record_cut(text) == next.size());
+  // A piece that ends after a finished block is cut before the last line.
+  std::string done = start + body + end + next;
+  CHECK(record_cut(done) == start.size() + body.size() + end.size());
+  // Nothing but continuation lines: the plain cut at the last line end.
+  std::string odd = body + body + "x";
+  CHECK(record_cut(odd) == 2 * body.size());
+}

@@ -317,7 +317,10 @@ void decode_event_message(std::string_view reason, std::string_view message, con
     if (msg.rfind("Error: ", 0) == 0) {
       std::string_view state = msg.substr(7);
       if (state == "ImagePullBackOff") {
-        emit(EventKind::back_off).message = std::string(msg);
+        // The same back-offs as the BackOff event beside it: a channel of its own.
+        Event& e = emit(EventKind::back_off);
+        e.message = std::string(msg);
+        e.channel = 2;
       } else if (state == "InvalidImageName" || state == "ErrImageNeverPull" || state == "ImageInspectError") {
         Event& e = emit(EventKind::pull_failed);
         e.reason = std::string(state);

@@ -5,10 +5,14 @@
 //    when the line names no image) that has no outcome from the same channel
 //    and is open or ended within the end window; otherwise it is a new attempt;
 //  - per-host tries and stats join the latest attempt of the node (and image);
-//  - back-off notices fold into the latest attempt, or open a back-off-only one.
+//  - back-off notices fold into the latest attempt once every pull of the
+//    batch is in place, or open a back-off-only one.
+// Kubernetes events carry whole seconds, so an event sorts up to a second
+// before the containerd lines of the pull it reports; the joins allow that.
 #include "correlate/correlate.h"
 
 #include <algorithm>
+#include <bit>
 #include <numeric>
 #include <tuple>
 
@@ -33,6 +37,16 @@ bool near(int64_t a, int64_t b, int64_t window) {
 
 bool is_outcome(EventKind k) { return k == EventKind::pull_failed || k == EventKind::pull_succeeded; }
 
+// Every channel of one source, in the bits channel_of() uses.
+uint32_t source_channels(Source s) { return 7u << (static_cast<unsigned>(s) * 3); }
+
+// Event times are truncated to the second (firstTimestamp, lastTimestamp).
+constexpr int64_t kClockGrainNs = 1000000000;
+
+bool same_pod(const Event& e, const PullAttempt& a) {
+  return e.pod.empty() || a.pod.empty() || (a.pod == e.pod && a.ns == e.ns);
+}
+
 }  // namespace
 
 Correlator::Correlator(const std::vector<Event>& events, std::vector<PullAttempt>& attempts, CorrelateOptions opt)
@@ -44,6 +58,8 @@ uint32_t Correlator::open_attempt(const Event& e) {
   a.image = e.image;
   a.first_ns = a.last_ns = e.time_ns;
   attempts_.push_back(std::move(a));
+  opened_at_.push_back(seq_);
+  backoffs_by_channel_.emplace_back();
   started_by_.push_back(0);
   ended_by_.push_back(0);
   ended_at_.push_back(0);
@@ -56,7 +72,9 @@ void Correlator::attach(uint32_t ai, uint32_t index, const Event& e, bool identi
   PullAttempt& a = attempts_[ai];
   a.events.push_back(index);
   a.sources |= source_bit(e.source);
-  if (e.time_ns) {
+  // An event counted over a span says when the repeats began and ended, not
+  // when this one pull did (join_span() places the pulls only it saw).
+  if (e.time_ns && !(stands_for_a_span(e) && a.first_ns)) {
     if (!a.first_ns || e.time_ns < a.first_ns) a.first_ns = e.time_ns;
     if (e.time_ns > a.last_ns) a.last_ns = e.time_ns;
   }
@@ -81,13 +99,18 @@ int64_t Correlator::find_open_for_start(const Event& e, uint32_t channel) const 
   if (e.first_ns && e.count > 1 && e.time_ns) {
     for (uint32_t i : it->second) {
       const PullAttempt& a = attempts_[i];
-      if ((started_by_[i] & channel) || !a.first_ns) continue;
+      if ((started_by_[i] & channel) || !a.first_ns || !same_pod(e, a)) continue;
       if (a.first_ns >= e.first_ns - opt_.start_window_ns && a.first_ns <= e.time_ns + opt_.start_window_ns) return i;
     }
   }
   for (auto r = it->second.rbegin(); r != it->second.rend(); ++r) {
     const PullAttempt& a = attempts_[*r];
-    if (ended_by_[*r] || (started_by_[*r] & channel)) continue;
+    if ((started_by_[*r] & channel) || !same_pod(e, a)) continue;
+    // Ended already, by another view whose clock is in whole seconds (an
+    // event at 12:05:40 for containerd's 12:05:40.7): still this pull.
+    if (ended_by_[*r] && ((ended_by_[*r] & source_channels(e.source)) || !e.time_ns || !ended_at_[*r] ||
+                          ended_at_[*r] < e.time_ns - kClockGrainNs))
+      continue;
     if (!near(a.first_ns, e.time_ns, opt_.start_window_ns)) continue;
     return *r;
   }
@@ -144,13 +167,10 @@ int64_t Correlator::find_for_outcome(const Event& e, uint32_t channel) const {
   return -1;
 }
 
-int64_t Correlator::find_latest(const Event& e, bool same_source) const {
+int64_t Correlator::find_latest(const Event& e) const {
   // A line that names a pod belongs with that pod's attempt first; an attempt
   // no line has tied to a pod yet (containerd's view) comes second, because
-  // another pod pulling the same image may own it. An attempt quiet for
-  // longer than the outcome window is over: kubelet retries at least every
-  // five minutes, so a back-off after that is a new episode (it inherits the
-  // cause when classified), and a long journal can let old attempts go.
+  // another pod pulling the same image may own it.
   int64_t podless = -1;
   for (size_t i = attempts_.size(); i-- > 0;) {
     const PullAttempt& a = attempts_[i];
@@ -158,8 +178,7 @@ int64_t Correlator::find_latest(const Event& e, bool same_source) const {
     if (!near(a.last_ns, e.time_ns, opt_.end_window_ns * 10)) continue;
     if (!e.image.empty() && a.image != e.image) continue;
     if (e.image.empty() && (e.pod.empty() || a.pod != e.pod)) continue;
-    if (!e.pod.empty() && !a.pod.empty() && (a.pod != e.pod || a.ns != e.ns)) continue;
-    if (same_source && !(a.sources & source_bit(e.source))) continue;
+    if (!same_pod(e, a)) continue;
     if (!e.pod.empty() && a.pod.empty()) {
       if (podless < 0) podless = static_cast<int64_t>(i);
       continue;
@@ -167,6 +186,48 @@ int64_t Correlator::find_latest(const Event& e, bool same_source) const {
     return static_cast<int64_t>(i);
   }
   return podless;
+}
+
+int64_t Correlator::find_for_backoff(const Event& e, uint64_t seq) const {
+  // Every pull of the batch is in place: the notice belongs with the latest
+  // attempt that began before it, else with the first one after it (kubelet
+  // was already backing off when the input began). An attempt quiet for
+  // longer than the outcome window is over: kubelet retries at least every
+  // five minutes, so a back-off after that is a new episode (it inherits the
+  // cause when classified). kubelet's lines and an events list fold into
+  // what their own view saw fail, so that an events list holding only
+  // back-offs next to a journal still shows the episode it stands for; a
+  // pod's status is a snapshot of its latest attempt, whoever saw it.
+  const bool any_view = e.source == Source::event && e.channel == 1;
+  int64_t best = -1;
+  int rank = -1;  // before the notice (2) over after it (0); a named pod +1
+  int64_t best_first = 0;
+  auto consider = [&](uint32_t i) {
+    const PullAttempt& a = attempts_[i];
+    if (a.node != e.node) return;
+    if (!e.image.empty() && a.image != e.image) return;
+    if (e.image.empty() && (e.pod.empty() || a.pod != e.pod)) return;
+    if (!same_pod(e, a)) return;
+    if (!any_view && !(a.sources & source_bit(e.source))) return;
+    const bool before = a.first_ns && e.time_ns ? a.first_ns <= e.time_ns + kClockGrainNs : opened_at_[i] < seq;
+    if (!near(before ? a.last_ns : a.first_ns, e.time_ns, opt_.end_window_ns * 10)) return;
+    int r = (before ? 2 : 0) + (e.pod.empty() || !a.pod.empty() ? 1 : 0);
+    // Among equals: the latest before the notice, the earliest after it.
+    if (r > rank || (r == rank && (before ? a.first_ns >= best_first : a.first_ns < best_first))) {
+      best = static_cast<int64_t>(i);
+      rank = r;
+      best_first = a.first_ns;
+    }
+  };
+  if (!e.image.empty()) {
+    auto it = by_key_.find(key_of(e.node, e.image));
+    if (it != by_key_.end())
+      for (uint32_t i : it->second) consider(i);
+  } else {
+    // `Error: ImagePullBackOff` names only the pod.
+    for (uint32_t i = 0; i < attempts_.size(); ++i) consider(i);
+  }
+  return best;
 }
 
 int64_t Correlator::find_for_host(const Event& e) const {
@@ -186,40 +247,90 @@ int64_t Correlator::find_for_host(const Event& e) const {
   return fallback;
 }
 
-void Correlator::add(uint32_t index) {
+bool Correlator::stands_for_a_span(const Event& e) {
+  return (e.kind == EventKind::pull_started || is_outcome(e.kind)) && e.count > 1 && e.first_ns && e.time_ns &&
+         e.first_ns < e.time_ns;
+}
+
+void Correlator::join_repeats(uint32_t index, std::vector<uint32_t>* opened, std::vector<uint32_t>* joined) {
   const Event& e = events_[index];
   const uint32_t channel = channel_of(e);
   const int32_t repeats = std::max<int32_t>(1, std::min<int32_t>(e.count, 100000));
+  const bool start = e.kind == EventKind::pull_started;
+  for (int32_t r = 0; r < repeats; ++r) {
+    int64_t ai = start ? find_open_for_start(e, channel) : find_for_outcome(e, channel);
+    uint32_t a = ai >= 0 ? static_cast<uint32_t>(ai) : open_attempt(e);
+    if (ai < 0 && opened) opened->push_back(a);
+    if (ai >= 0 && joined) joined->push_back(a);
+    attach(a, index, e);
+    if (start) {
+      started_by_[a] |= channel;
+    } else {
+      ended_by_[a] |= channel;
+      const int64_t t = attempts_[a].last_ns ? attempts_[a].last_ns : e.time_ns;
+      if (!ended_at_[a] || t > ended_at_[a]) ended_at_[a] = t;
+    }
+  }
+}
+
+void Correlator::join_span(uint32_t index) {
+  // Every line with a time of its own is in place, so the repeats that join
+  // none of its pulls are pulls only this event saw. They happened between
+  // its first and last time, where no other view saw one: the first at
+  // firstTimestamp, the rest spaced evenly, so that a finding's span and
+  // busiest minute are not all piled on lastTimestamp.
+  const Event& e = events_[index];
+  std::vector<uint32_t> opened, joined;
+  join_repeats(index, &opened, &joined);
+  if (opened.empty()) return;
+  int64_t seen_first = INT64_MAX, seen_last = INT64_MIN;
+  for (uint32_t ai : joined) {
+    const PullAttempt& a = attempts_[ai];
+    if (!a.first_ns) continue;
+    seen_first = std::min(seen_first, a.first_ns);
+    seen_last = std::max(seen_last, a.first_ns);
+  }
+  const int64_t k = static_cast<int64_t>(opened.size());
+  int64_t from = e.first_ns, to = e.time_ns;
+  bool include_to = true;
+  if (seen_first != INT64_MAX) {
+    // The other views saw the start or the end of the span: the rest is
+    // on the side they did not see.
+    if (seen_first - e.first_ns >= e.time_ns - seen_last) {
+      to = std::max(from, seen_first);
+      include_to = false;
+    } else {
+      from = std::min(to, seen_last);
+      for (int64_t i = 0; i < k; ++i) place(opened[static_cast<size_t>(i)], to - (to - from) * i / k);
+      return;
+    }
+  }
+  const int64_t steps = include_to && k > 1 ? k - 1 : k;
+  for (int64_t i = 0; i < k; ++i) place(opened[static_cast<size_t>(i)], from + (to - from) * i / std::max<int64_t>(1, steps));
+}
+
+void Correlator::place(uint32_t ai, int64_t t) {
+  PullAttempt& a = attempts_[ai];
+  a.first_ns = a.last_ns = t;
+  if (ended_by_[ai]) ended_at_[ai] = t;
+}
+
+void Correlator::add(uint32_t index) {
+  ++seq_;
+  const Event& e = events_[index];
+  if (stands_for_a_span(e)) {
+    deferred_spans_.push_back(index);
+    return;
+  }
   switch (e.kind) {
     case EventKind::pull_started:
-      for (int32_t r = 0; r < repeats; ++r) {
-        int64_t ai = find_open_for_start(e, channel);
-        uint32_t a = ai >= 0 ? static_cast<uint32_t>(ai) : open_attempt(e);
-        started_by_[a] |= channel;
-        attach(a, index, e);
-      }
-      break;
     case EventKind::pull_failed:
     case EventKind::pull_succeeded:
-      for (int32_t r = 0; r < repeats; ++r) {
-        int64_t ai = find_for_outcome(e, channel);
-        uint32_t a = ai >= 0 ? static_cast<uint32_t>(ai) : open_attempt(e);
-        ended_by_[a] |= channel;
-        if (!ended_at_[a] || e.time_ns > ended_at_[a]) ended_at_[a] = e.time_ns;
-        attach(a, index, e);
-      }
+      join_repeats(index, nullptr, nullptr);
       break;
-    case EventKind::back_off: {
-      // A back-off folds into the attempt its own source saw fail; seen from
-      // another view (an events list next to a journal) it is a back-off
-      // attempt of its own, which inherits the cause when classified.
-      int64_t ai = find_latest(e, true);
-      uint32_t a = ai >= 0 ? static_cast<uint32_t>(ai) : open_attempt(e);
-      attempts_[a].backoffs += repeats;
-      // A back-off does not prove whose pull a pod-less attempt was.
-      attach(a, index, e, ai < 0);
+    case EventKind::back_off:
+      deferred_backoffs_.push_back({index, seq_});
       break;
-    }
     case EventKind::host_failed: {
       int64_t ai = find_for_host(e);
       if (ai < 0) break;
@@ -245,7 +356,32 @@ void Correlator::add(uint32_t index) {
   }
 }
 
+void Correlator::fold_backoff(uint32_t index, uint64_t seq) {
+  const Event& e = events_[index];
+  int64_t ai = find_for_backoff(e, seq);
+  uint32_t a = ai >= 0 ? static_cast<uint32_t>(ai) : open_attempt(e);
+  // kubelet's sync line, the BackOff event and the `Error: ImagePullBackOff`
+  // event each report the same back-offs: views agree by their largest count.
+  int32_t& n = backoffs_by_channel_[a][std::countr_zero(channel_of(e))];
+  n += std::max<int32_t>(1, std::min<int32_t>(e.count, 100000));
+  attempts_[a].backoffs = std::max(attempts_[a].backoffs, n);
+  // A back-off does not prove whose pull a pod-less attempt was.
+  attach(a, index, e, ai < 0);
+}
+
+void Correlator::settle_spans() {
+  for (uint32_t index : deferred_spans_) join_span(index);
+  deferred_spans_.clear();
+}
+
 void Correlator::finish() {
+  // An event counted over a span joins the pulls the logs saw in it once
+  // they are all in place. A back-off is not a pull, and an events list
+  // reports the back-offs of a span at its last time, often before the
+  // failures of the same span: fold them once every pull is in place.
+  settle_spans();
+  for (const auto& [index, seq] : deferred_backoffs_) fold_backoff(index, seq);
+  deferred_backoffs_.clear();
   for (PullAttempt& a : attempts_) {
     bool failed = false, succeeded = false, backoff = a.backoffs > 0;
     for (uint32_t ev : a.events) {
@@ -279,7 +415,10 @@ void correlate(const std::vector<Event>& events, std::vector<PullAttempt>& attem
   std::vector<uint32_t> order(events.size());
   std::iota(order.begin(), order.end(), 0u);
   // A line without a time (a pasted table row) sorts where it was written:
-  // at the time of the last timed line before it in the same input.
+  // at the time of the last timed line before it in the same input. With no
+  // timed line before it (a pod's status, `kubectl describe` rows) it is a
+  // snapshot taken after the fact, and sorts after every timed line, so that
+  // it joins the latest attempts instead of opening its own.
   std::vector<int64_t> when(events.size(), 0);
   {
     std::vector<uint32_t> by_place = order;
@@ -294,7 +433,7 @@ void correlate(const std::vector<Event>& events, std::vector<PullAttempt>& attem
         last = 0;
       }
       if (events[i].time_ns) last = events[i].time_ns;
-      when[i] = events[i].time_ns ? events[i].time_ns : last;
+      when[i] = events[i].time_ns ? events[i].time_ns : last ? last : INT64_MAX;
     }
   }
   std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
@@ -304,7 +443,15 @@ void correlate(const std::vector<Event>& events, std::vector<PullAttempt>& attem
   });
   std::vector<PullAttempt> raw;
   Correlator c(events, raw, {});
-  for (uint32_t i : order) c.add(i);
+  bool settled = false;
+  for (uint32_t i : order) {
+    // Snapshots join what the timed lines and the span events made.
+    if (!settled && when[i] == INT64_MAX) {
+      c.settle_spans();
+      settled = true;
+    }
+    c.add(i);
+  }
   c.finish();
   // Report order: time, then image, pod, node; ids follow it.
   std::vector<uint32_t> idx(raw.size());

@@ -1,6 +1,10 @@
 // correlate: one attempt per real pull, whatever number of components and
 // lines reported it; attempts counted by starts and failures, never lines.
 #include <catch2/catch.hpp>
+#include <simdjson.h>
+
+#include <algorithm>
+#include <map>
 
 #include "../helpers.h"
 
@@ -161,4 +165,101 @@ TEST_CASE("manifest GETs and HEADs counted from real containerd debug lines", "[
   // Without debug `do request` lines nothing is claimed.
   RunResult quiet = analyse_text(pullscan::test::read_file(pullscan::test::source_path("samples/stories/recovered-rate-limit.journal.txt")));
   for (const RateLimitAccount& q : quiet.rate_limits) CHECK(q.manifest_gets == -1);
+}
+
+namespace {
+
+// Attempts per image, and the summary, of one run over some of the three
+// views (per image: containerd's lines never name the pod).
+struct ViewCounts {
+  int64_t attempts = 0, failed = 0, succeeded = 0, backoff = 0;
+  std::map<std::string, int64_t> per_image;
+};
+
+ViewCounts count_views(const std::vector<std::string>& paths) {
+  auto res = pullscan::test::run_tool(pullscan::test::scan_options(paths, "json"));
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  REQUIRE(parser.parse(res.out).get(doc) == simdjson::SUCCESS);
+  ViewCounts c;
+  c.attempts = int64_t(doc["summary"]["attempts"]);
+  c.failed = int64_t(doc["summary"]["failed"]);
+  c.succeeded = int64_t(doc["summary"]["succeeded"]);
+  c.backoff = int64_t(doc["summary"]["backoff"]);
+  for (simdjson::dom::element a : simdjson::dom::array(doc["attempts"]))
+    c.per_image[std::string(std::string_view(a["image"]))]++;
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("the same pulls seen from journal, events and pod status are counted once", "[correlate][views]") {
+  // samples/stories/three-views.*: the hand count is in generate.py. 4 pulls
+  // of shop/web, 1 of shop/api, 12 of batch/worker-5 of which the journal
+  // holds the last 3. Every subset of the views gives what it can see, and
+  // views together never more than the pulls that happened.
+  const std::string j = "samples/stories/three-views.journal.txt";
+  const std::string ev = "samples/stories/three-views.events.json";
+  const std::string pods = "samples/stories/three-views.pods.json";
+  struct Truth {
+    std::vector<std::string> paths;
+    int64_t attempts, failed, succeeded, backoff, web, api, worker;
+  };
+  const std::vector<Truth> truths = {
+      {{j}, 8, 7, 1, 0, 4, 1, 3},
+      {{ev}, 17, 16, 1, 0, 4, 1, 12},
+      {{pods}, 2, 1, 0, 1, 1, 0, 1},  // web is in back-off, worker-5 shows ErrImagePull; api runs
+      {{j, ev}, 17, 16, 1, 0, 4, 1, 12},
+      {{ev, j}, 17, 16, 1, 0, 4, 1, 12},
+      {{j, pods}, 8, 7, 1, 0, 4, 1, 3},
+      {{ev, pods}, 17, 16, 1, 0, 4, 1, 12},
+      {{j, ev, pods}, 17, 16, 1, 0, 4, 1, 12},
+      {{pods, ev, j}, 17, 16, 1, 0, 4, 1, 12},
+  };
+  for (const Truth& t : truths) {
+    std::string name;
+    for (const std::string& p : t.paths) name += p.substr(p.rfind('/') + 1) + " ";
+    SECTION(name) {
+      ViewCounts c = count_views(t.paths);
+      CHECK(c.attempts == t.attempts);
+      CHECK(c.failed == t.failed);
+      CHECK(c.succeeded == t.succeeded);
+      CHECK(c.backoff == t.backoff);
+      CHECK(c.per_image["docker.io/library/nginx:1.27-bad"] == t.web);
+      CHECK(c.per_image["ghcr.io/acme/api:2.3"] == t.api);
+      CHECK(c.per_image["registry.acme.example/batch/worker:5.0"] == t.worker);
+    }
+  }
+}
+
+TEST_CASE("pulls only an event's count saw lie in its span, not on its last second", "[correlate][views]") {
+  // worker-5's events count 12 failures from 11:10:00 to 12:05:40; the
+  // journal has the last 3. The other 9 happened before the journal began.
+  RunResult r = analyse_text(pullscan::test::read_file(pullscan::test::source_path("samples/stories/three-views.events.json")) +
+                             pullscan::test::read_file(pullscan::test::source_path("samples/stories/three-views.journal.txt")));
+  std::vector<int64_t> starts;
+  for (const PullAttempt& a : r.attempts)
+    if (a.pod == "worker-5") starts.push_back(a.first_ns);
+  REQUIRE(starts.size() == 12);
+  std::sort(starts.begin(), starts.end());
+  const int64_t s = 1000000000;
+  const int64_t t1110 = 1741173000 * s;  // 2025-03-05T11:10:00Z
+  CHECK(starts.front() == t1110);
+  CHECK(starts[8] < t1110 + 50 * 60 * s);           // before the journal's first, 12:00:10
+  CHECK(starts[9] == t1110 + (50 * 60 + 10) * s + s / 10);  // containerd's 12:00:10.1
+  for (size_t i = 1; i < 9; ++i) CHECK(starts[i] - starts[i - 1] > 5 * 60 * s);  // no burst at one instant
+  for (const Finding& f : r.findings)
+    if (f.pods == std::vector<std::string>{"batch/worker-5"}) CHECK(f.peak_per_minute <= 1.0);
+}
+
+TEST_CASE("back-off notices seen by several views are not added up", "[correlate][views]") {
+  // kubelet's sync line, the BackOff event and `Error: ImagePullBackOff` each
+  // report the same 5 back-offs of shop/web.
+  RunResult r = analyse_text(pullscan::test::read_file(pullscan::test::source_path("samples/stories/three-views.events.json")) +
+                             pullscan::test::read_file(pullscan::test::source_path("samples/stories/three-views.journal.txt")));
+  int64_t backoffs = 0;
+  for (const PullAttempt& a : r.attempts)
+    if (a.pod == "web-7d9f-x2k4p") backoffs += a.backoffs;
+  CHECK(backoffs <= 5 + 3);  // the event's 5 on the last pull, kubelet's on the first three
+  CHECK(backoffs >= 5);
 }

@@ -215,6 +215,23 @@ void classify(const RuleSet& rules, RunResult& r, const CauseHistory* history) {
     if (a.evidence >= 0) a.evidence_id = r.events[static_cast<size_t>(a.evidence)].id;
 }
 
+namespace {
+
+// A step written `If {a} is not {b}, ...` says nothing when both are the
+// same value (the name looked up is the registry's own): it is left out.
+bool compares_equal_values(std::string_view step, const std::vector<std::pair<std::string, std::string>>& vars) {
+  if (step.rfind("If {", 0) != 0) return false;
+  size_t a_end = step.find('}', 4);
+  if (a_end == std::string_view::npos || step.substr(a_end, 10) != "} is not {") return false;
+  size_t b_end = step.find('}', a_end + 10);
+  if (b_end == std::string_view::npos || step.substr(b_end, 2) != "},") return false;
+  std::string a = fill_placeholders(step.substr(3, a_end - 2), vars);
+  std::string b = fill_placeholders(step.substr(a_end + 9, b_end - a_end - 8), vars);
+  return a == b && a.front() != '<';
+}
+
+}  // namespace
+
 Advice advice_for(const RuleSet& rules, const std::string& class_id, const std::string& rule_id,
                   const std::vector<std::pair<std::string, std::string>>& vars) {
   Advice adv;
@@ -227,7 +244,8 @@ Advice advice_for(const RuleSet& rules, const std::string& class_id, const std::
   adv.title = fill_placeholders(adv.title, vars);
   adv.explanation = fill_placeholders(trim(adv.explanation), vars);
   if (fix)
-    for (const std::string& f : *fix) adv.fix.push_back(fill_placeholders(trim(f), vars));
+    for (const std::string& f : *fix)
+      if (!compares_equal_values(trim(f), vars)) adv.fix.push_back(fill_placeholders(trim(f), vars));
   return adv;
 }
 

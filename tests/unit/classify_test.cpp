@@ -110,3 +110,28 @@ TEST_CASE("an unmatched failure is unknown, not dropped", "[classify]") {
   CHECK(r.attempts[0].rule_id == "unmatched");
   CHECK(r.findings.size() == 1);
 }
+
+TEST_CASE("a fix step that compares two names is left out when they are the same", "[classify]") {
+  // dns-no-such-host: "If {lookup_host} is not {registry_host}, it came from a mirror ...".
+  auto fixes_for = [](const std::string& text) { return join(analyse_text(text).findings.at(0).fix, "\n"); };
+  std::string own = fixes_for(
+      "Failed to pull image \"registry.internal.example/shop/cart:3.1\": failed to resolve reference "
+      "\"registry.internal.example/shop/cart:3.1\": failed to do request: Head "
+      "\"https://registry.internal.example/v2/shop/cart/manifests/3.1\": dial tcp: lookup registry.internal.example "
+      "on 10.96.0.10:53: no such host\n");
+  CHECK(own.find("is not registry.internal.example") == std::string::npos);
+  CHECK(own.find("dig @10.96.0.10 registry.internal.example") != std::string::npos);  // the resolver the error names
+  // Docker Hub's API host is its own name too.
+  std::string hub = fixes_for(
+      "Failed to pull image \"nginx:1\": failed to do request: Head \"https://registry-1.docker.io/v2/library/nginx/manifests/1\": "
+      "dial tcp: lookup registry-1.docker.io on 10.0.0.2:53: no such host\n");
+  CHECK(hub.find("came from a mirror") == std::string::npos);
+  // A blob redirect to another name keeps the step.
+  std::string redirect = fixes_for(
+      "Failed to pull image \"contoso.azurecr.io/shop/frontend:2.3.1\": failed to pull and unpack image "
+      "\"contoso.azurecr.io/shop/frontend:2.3.1\": failed to copy: httpReadSeeker: failed open: failed to do request: "
+      "Get \"https://contoso.westeurope.data.azurecr.io/docker/registry/v2/blobs/sha256/4f/4f4f/data\": dial tcp: lookup "
+      "contoso.westeurope.data.azurecr.io on 168.63.129.16:53: no such host\n");
+  CHECK(redirect.find("If contoso.westeurope.data.azurecr.io is not contoso.azurecr.io, it came from a mirror") !=
+        std::string::npos);
+}

@@ -90,9 +90,11 @@ class FindingsBuilder {
   void add(const PullAttempt& a, const Event* evidence);
   /// Failed attempts so far with this class and registry.
   int64_t attempts_of(const std::string& class_id, const std::string& registry) const;
-  /// The findings, most severe first: persistent before recovered, then most attempts.
+  /// The findings, most severe first: persistent before recovered, then most
+  /// attempts. `tally` (over the whole run) gives the nodes in the run and the
+  /// registry configs containerd refused.
   std::vector<Finding> build(const RuleSet& rules, const std::vector<RateLimitAccount>& rate_limits,
-                             size_t nodes_in_run) const;
+                             const AttemptTally& tally) const;
 
  private:
   struct PairState {  // one failing (image, node) pair of a finding

@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "classify/classify.h"
+#include "core/error_chain.h"
 #include "core/text.h"
 
 namespace pullscan {
@@ -112,10 +113,11 @@ void tally_attempt(AttemptTally& t, const PullAttempt& a) {
   }
   if (a.outcome != Outcome::succeeded) return;
   t.succeeded_on[a.image].insert(a.node.empty() ? "-" : a.node);
-  if (!a.tries.empty())
-    t.fallbacks.insert(fmt::format("{} on {}: {} failed ({}), then it pulled from the next host", a.image,
-                                   a.node.empty() ? "-" : a.node, a.tries.front().host,
-                                   ellipsize(a.tries.front().error, 120)));
+  if (!a.tries.empty()) {
+    std::vector<HostTry>& failed = t.fallbacks[{a.image, a.node}];
+    failed.clear();  // the latest pull's chain
+    for (const HostTry& h : a.tries) failed.push_back({h.host, host_answer(h.error)});
+  }
   if (a.duration_ms < 0) return;
   t.durations[a.image].add(a.duration_ms);
   t.registry_durations[a.registry].add(a.duration_ms);
@@ -135,9 +137,7 @@ void tally_attempt(AttemptTally& t, const PullAttempt& a) {
 }
 
 void tally_event(AttemptTally& t, const Event& e) {
-  if (e.kind == EventKind::config_error)
-    t.config_errors.insert(fmt::format("{}: containerd refused a registry config and ignores it: {}",
-                                       e.node.empty() ? "-" : e.node, ellipsize(e.message, 200)));
+  if (e.kind == EventKind::config_error) t.config_errors.insert({e.node, ellipsize(e.message, 200)});
 }
 
 void FindingsBuilder::add(const PullAttempt& a, const Event* evidence) {
@@ -217,7 +217,7 @@ int64_t FindingsBuilder::attempts_of(const std::string& class_id, const std::str
 }
 
 std::vector<Finding> FindingsBuilder::build(const RuleSet& rules, const std::vector<RateLimitAccount>& rate_limits,
-                                            size_t nodes_in_run) const {
+                                            const AttemptTally& tally) const {
   std::vector<Finding> out;
   for (const auto& [key, g] : groups_) {
     Finding f = g.f;
@@ -248,7 +248,19 @@ std::vector<Finding> FindingsBuilder::build(const RuleSet& rules, const std::vec
                                         "anonymous quota ({} per {}) is spent by all of them together.",
                                         a.responses, a.source, a.nodes.size(), a.limit,
                                         a.window_s > 0 ? std::to_string(a.window_s / 3600) + "h" : "window"));
-    f.scope = scope_sentence(f, nodes_in_run);
+    // A hosts.toml containerd refused on these nodes: the pulls went to the
+    // registry itself, without the mirrors and settings the file gives
+    // (realpull hosts-toml-server-only).
+    for (const auto& [node, what] : tally.config_errors)
+      if (std::binary_search(f.nodes.begin(), f.nodes.end(), node))
+        f.notes.push_back(fmt::format(
+            "containerd on {} refused a hosts.toml ({}) and ignores it: its pulls go to {} itself, without the "
+            "mirrors, CA or credentials that file gives.{}",
+            node, what, f.registry.empty() ? "the registry" : f.registry,
+            what.find("invalid `host` tree") != std::string::npos
+                ? " containerd 1.6 rejects a hosts.toml that has only `server =`: add a [host.\"...\"] table."
+                : ""));
+    f.scope = scope_sentence(f, tally.nodes.size());
     // Recovered when each failing (image, node) pair pulled fine later.
     f.recovered = !g.pairs.empty();
     for (const auto& [pair, st] : g.pairs) {

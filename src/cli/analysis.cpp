@@ -194,7 +194,7 @@ std::vector<int64_t> Analysis::finish() {
   }
   r_.tally = tally_;
   r_.rate_limits = limits_.accounts();
-  r_.findings = findings_.build(rules_, r_.rate_limits, r_.tally.nodes.size());
+  r_.findings = findings_.build(rules_, r_.rate_limits, r_.tally);
   link_findings(r_);
   return attempt_of_;
 }

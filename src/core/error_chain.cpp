@@ -117,6 +117,14 @@ PeeledError peel_error(std::string_view text) {
   return out;
 }
 
+std::string host_answer(std::string_view error, size_t max) {
+  std::string_view root = peel_error(error).root;
+  for (std::string_view method : {"Head \"", "Get \"", "HEAD \"", "GET \""})
+    if (root.rfind(method, 0) == 0)
+      if (size_t end = root.find("\": ", method.size()); end != std::string_view::npos) root.remove_prefix(end + 3);
+  return ellipsize(root, max);
+}
+
 std::string image_in_message(std::string_view text) {
   static constexpr std::array<std::string_view, 8> quoted = {
       "failed to pull and unpack image \"", "Failed to pull image \"", "Back-off pulling image \"",

@@ -24,6 +24,11 @@ struct PeeledError {
 /// Peels the known wrappers, outermost first, until none matches.
 PeeledError peel_error(std::string_view text);
 
+/// What one registry host answered, for a mirror chain: the root cause
+/// without the request that asked (`Head "https://..": `), at most `max`
+/// bytes. "404 Not Found", "dial tcp 10.0.0.9:443: connect: connection refused".
+std::string host_answer(std::string_view error, size_t max = 100);
+
 /// The image a message names: `failed to pull and unpack image "X"`,
 /// `Failed to pull image "X"`, `Back-off pulling image "X"`, `PullImage "X"`,
 /// `pull access denied for X,`, `manifest for X not found`, ...; empty if none.

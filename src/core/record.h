@@ -206,8 +206,9 @@ struct AttemptTally {
   std::map<std::string, int64_t> stalled_pulls;                   // image -> pulls cancelled for no progress
   std::vector<SlowPull> slowest;                   // the 3 slowest successful pulls
   std::map<std::string, std::set<std::string>> succeeded_on;  // image -> nodes it pulled fine on
-  std::set<std::string> fallbacks;                 // "image on node: host failed (...), then ..." lines
-  std::set<std::string> config_errors;             // hosts.toml files containerd refused, per node
+  std::map<std::pair<std::string, std::string>, std::vector<HostTry>> fallbacks;  // (image, node) of a pull that
+                                                   // worked after these hosts failed (error: their host_answer)
+  std::set<std::pair<std::string, std::string>> config_errors;  // node, what containerd said of a hosts.toml it refused
   std::set<std::string> nodes;                     // every node an attempt named
   uint64_t attempts_left_memory = 0;               // of `attempts`, those no longer in RunResult::attempts
 };

@@ -201,6 +201,37 @@ void write_json_report(const RunResult& r, std::ostream& os) {
     w.close('}');
   }
   w.close(']');
+  // Pulls that worked only after mirrors failed, and registry configs containerd refused.
+  w.key("mirrors");
+  w.open('{');
+  w.key("fallbacks");
+  w.open('[');
+  for (const auto& [pull, failed] : t.fallbacks) {
+    w.open('{');
+    w.key("image"); w.value_str(pull.first);
+    w.key("node"); w.value_str(pull.second);
+    w.key("failed");
+    w.open('[');
+    for (const HostTry& h : failed) {
+      w.open('{');
+      w.key("host"); w.value_str(h.host);
+      w.key("answer"); w.value_str(h.error);
+      w.close('}');
+    }
+    w.close(']');
+    w.close('}');
+  }
+  w.close(']');
+  w.key("refused_configs");
+  w.open('[');
+  for (const auto& [node, what] : t.config_errors) {
+    w.open('{');
+    w.key("node"); w.value_str(node);
+    w.key("error"); w.value_str(what);
+    w.close('}');
+  }
+  w.close(']');
+  w.close('}');
   // Pull times of successful pulls, per image and per registry; the slowest; the stalls.
   w.key("pull_times");
   w.open('{');

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "classify/classify.h"
+#include "core/error_chain.h"
 #include "core/text.h"
 #include "core/timeutil.h"
 #include "report/report.h"
@@ -182,6 +183,39 @@ void write_bundle_inputs(std::ostream& out, const std::vector<InputInfo>& inputs
 
 }  // namespace
 
+// How bad it is: what still fails and where, what recovered, what worked
+// only because a mirror's upstream did.
+std::string state_sentence(const RunResult& r) {
+  int64_t failing = 0, recovered = 0;
+  std::set<std::string> nodes;
+  for (const Finding& f : r.findings) {
+    if (f.recovered) {
+      ++recovered;
+      continue;
+    }
+    ++failing;
+    nodes.insert(f.nodes.begin(), f.nodes.end());
+  }
+  std::string s;
+  if (failing) {
+    s = fmt::format("{} still failing", plural(failing, "problem", "problems"));
+    const size_t in_run = r.tally.nodes.size();
+    if (!nodes.empty() && in_run > 1)
+      s += nodes.size() == in_run ? (in_run == 2 ? std::string(", on both nodes") : fmt::format(", on all {} nodes", in_run))
+                                  : fmt::format(", on {} of {} nodes", nodes.size(), in_run);
+    else if (nodes.size() == 1)
+      s += ", on " + *nodes.begin();
+    if (recovered) s += fmt::format("; {} recovered", recovered);
+  } else {
+    s = recovered == 1 ? "the problem recovered: each failing image pulled fine later"
+                       : fmt::format("all {} problems recovered: each failing image pulled fine later", recovered);
+  }
+  if (!r.tally.fallbacks.empty())
+    s += fmt::format("; {} only after a mirror failed",
+                     plural(static_cast<int64_t>(r.tally.fallbacks.size()), "image worked", "images worked"));
+  return s;
+}
+
 void write_text_report(const RunResult& r, const RuleSet& rules, const TextOptions& opt, std::ostream& out) {
   const size_t width = opt.width < 60 ? 60 : opt.width;
   const AttemptTally& t = r.tally;
@@ -194,6 +228,11 @@ void write_text_report(const RunResult& r, const RuleSet& rules, const TextOptio
   } else if (failed + backoff == 0) {
     out << fmt::format("pullscan: {} — none failed.\n",
                        plural(t.attempts, "pull attempt", "pull attempts"));
+    if (!t.fallbacks.empty())
+      field(out, "state",
+            fmt::format("{} only after a mirror failed (see Mirrors and registry config)",
+                        plural(static_cast<int64_t>(t.fallbacks.size()), "image worked", "images worked")),
+            width);
   } else {
     std::vector<std::pair<int64_t, std::string>> classes;
     for (const auto& [c, n] : t.failed_by_class) classes.emplace_back(-n, c);
@@ -206,6 +245,7 @@ void write_text_report(const RunResult& r, const RuleSet& rules, const TextOptio
     if (succeeded) head += fmt::format(", {} succeeded", succeeded);
     out << head << '\n';
     field(out, "by class", join(parts, ", "), width);
+    field(out, "state", state_sentence(r), width);
   }
   // Findings that still stand; recovered ones get a short section of their own.
   for (size_t i = 0; i < r.findings.size(); ++i) {
@@ -256,7 +296,7 @@ void write_text_report(const RunResult& r, const RuleSet& rules, const TextOptio
     // The registry hosts containerd tried for this finding's latest attempt (mirror chain).
     if (!f.tries.empty()) {
       std::vector<std::string> chain;
-      for (const HostTry& h : f.tries) chain.push_back(h.host + ": " + ellipsize(h.error, 160));
+      for (const HostTry& h : f.tries) chain.push_back(h.host + ": " + host_answer(h.error, 160));
       field(out, "hosts", join(chain, "\n") + "\n(then the error above)", width);
     }
     if (!f.explanation.empty()) field(out, "why", f.explanation, width);
@@ -308,8 +348,18 @@ void write_text_report(const RunResult& r, const RuleSet& rules, const TextOptio
   // Mirror chains that failed and fell back, and mirror configs containerd refused.
   if (!t.fallbacks.empty() || !t.config_errors.empty()) {
     out << "\n── Mirrors and registry config\n";
-    for (const std::string& f : t.fallbacks) field(out, "fallback", f, width);
-    for (const std::string& c : t.config_errors) field(out, "config", c, width);
+    for (const auto& [pull, failed] : t.fallbacks) {
+      std::vector<std::string> hosts;
+      for (const HostTry& h : failed) hosts.push_back(fmt::format("{} ({})", h.host, h.error));
+      field(out, "fallback",
+            fmt::format("{} on {}: {} failed, then it pulled from the next host", pull.first,
+                        pull.second.empty() ? "-" : pull.second, join(hosts, ", ")),
+            width);
+    }
+    for (const auto& [node, what] : t.config_errors)
+      field(out, "config",
+            fmt::format("{}: containerd refused a registry config and ignores it: {}", node.empty() ? "-" : node, what),
+            width);
   }
   // Pull times, when the logs give them (containerd 1.7+ `Pulled image ... in`, kubelet Pulled events).
   if (!t.slowest.empty() || !t.stalled.empty()) {

@@ -259,7 +259,8 @@ TEST_CASE("a long journal reports the same whether ended attempts leave memory o
   // The story the journal tells, as a reader sees it.
   CHECK(a.out.find("pullscan: 246 of 594 pull attempts failed, 24 in back-off, 324 succeeded") == 0);
   CHECK(a.out.find("Only node node-3 of the 4 nodes in the input") != std::string::npos);
-  CHECK(a.out.find("fallback  ghcr.io/acme/app:1 on node-4: mirror.local:5000 failed") != std::string::npos);
+  CHECK(a.out.find("fallback  ghcr.io/acme/app:1 on node-4: mirror.local:5000 (dial tcp 10.0.0.9:5000: connect:\n"
+                   "            connection refused) failed, then it pulled from the next host") != std::string::npos);
   CHECK(a.out.find("config    node-4: containerd refused a registry config") != std::string::npos);
   CHECK(a.out.find("── Recovered") != std::string::npos);
   CHECK(a.out.find("registry  registry.internal.example: 216 pulls of 2 images") != std::string::npos);
@@ -492,7 +493,9 @@ TEST_CASE("a finding keeps at most 1,000 names of a kind and says so", "[analysi
     a.first_ns = a.last_ns = kBase + i * kSec;
     builder.add(a, nullptr);
   }
-  std::vector<Finding> f = builder.build(rules, {}, 1);
+  AttemptTally tally;
+  tally.nodes = {"node-1"};
+  std::vector<Finding> f = builder.build(rules, {}, tally);
   REQUIRE(f.size() == 1);
   CHECK(f[0].attempts == 1500);
   CHECK(f[0].pods.size() == kFindingNameCap);

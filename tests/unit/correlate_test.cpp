@@ -7,6 +7,7 @@
 #include <map>
 
 #include "../helpers.h"
+#include "core/text.h"
 
 using namespace pullscan;
 using pullscan::test::analyse_text;
@@ -262,4 +263,24 @@ TEST_CASE("back-off notices seen by several views are not added up", "[correlate
     if (a.pod == "web-7d9f-x2k4p") backoffs += a.backoffs;
   CHECK(backoffs <= 5 + 3);  // the event's 5 on the last pull, kubelet's on the first three
   CHECK(backoffs >= 5);
+}
+
+TEST_CASE("a hosts.toml containerd refused is named in the findings of its node", "[correlate][mirrors]") {
+  // realpull hosts-toml-server-only: containerd 1.6 rejects a hosts.toml with
+  // only `server =`, pulls from registry-1.docker.io, which this sandbox
+  // cannot resolve. The DNS failure is the symptom; the refused file the cause.
+  RunResult r =
+      analyse_text(pullscan::test::read_file(pullscan::test::source_path("samples/realpull/hosts-toml-server-only.short.txt")));
+  REQUIRE(r.findings.size() == 1);
+  CHECK(r.findings[0].class_id == "dns_failure");
+  std::string notes = join(r.findings[0].notes, "\n");
+  CHECK(notes.find("containerd on vm refused a hosts.toml (failed to decode hosts.toml: invalid `host` tree)") !=
+        std::string::npos);
+  CHECK(notes.find("has only `server =`") != std::string::npos);
+  // Another node's failures are not blamed on it.
+  std::string other = pullscan::test::read_file(pullscan::test::source_path("samples/stories/one-node-dns.journal.txt"));
+  RunResult both = analyse_text(
+      pullscan::test::read_file(pullscan::test::source_path("samples/realpull/hosts-toml-server-only.short.txt")) + other);
+  for (const Finding& f : both.findings)
+    if (f.nodes == std::vector<std::string>{"node-2"}) CHECK(f.notes.empty());
 }

@@ -85,6 +85,22 @@ TEST_CASE("text report: verdict, findings with fix, inputs", "[report][text]") {
   }
 }
 
+TEST_CASE("the verdict says what still fails, where, and what recovered", "[report][text]") {
+  auto state_of = [](std::vector<std::string> paths) {
+    std::string out = test::run_tool(test::scan_options(std::move(paths))).out;
+    size_t at = out.find("\n  state     ");
+    return at == std::string::npos ? std::string() : out.substr(at + 13, out.find('\n', at + 1) - at - 13);
+  };
+  CHECK(state_of({"samples/stories/one-node-dns.journal.txt"}) == "1 problem still failing, on 1 of 3 nodes");
+  CHECK(state_of({"samples/stories/recovered-rate-limit.journal.txt"}) ==
+        "the problem recovered: each failing image pulled fine later");
+  CHECK(state_of({"samples/stories/recovered-rate-limit.journal.txt", "samples/stories/one-node-dns.journal.txt"}) ==
+        "1 problem still failing, on 1 of 3 nodes; 1 recovered");
+  CHECK(state_of({"samples/realpull/mirror-fallback.short.txt"}) ==
+        "1 image worked only after a mirror failed (see Mirrors and registry config)");
+  CHECK(state_of({"samples/realpull/success.short.txt"}).empty());
+}
+
 TEST_CASE("secrets in logs never reach the report", "[report][redact]") {
   Options o;
   o.command = Command::explain;

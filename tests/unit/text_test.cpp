@@ -1,6 +1,8 @@
-// core/text: Go unquoting (containerd and klog values), JSON escaping.
+// core/text and core/error_chain: Go unquoting (containerd and klog values),
+// JSON escaping, what a registry host answered.
 #include <catch2/catch.hpp>
 
+#include "core/error_chain.h"
 #include "core/text.h"
 
 using namespace pullscan;
@@ -53,4 +55,15 @@ TEST_CASE("ellipsize and printable keep evidence safe to print", "[core][text]")
   CHECK(ellipsize("abcdefghijkl", 8) == "abcde…");
   CHECK(printable("a\x1b[31mb") == "a?[31mb");
   CHECK(printable(std::string_view("x\0y", 3)) == "x?y");
+}
+
+TEST_CASE("host_answer keeps what a mirror answered, not the request that asked", "[core][error_chain]") {
+  // realpull mirror-fallback: containerd's `trying next host` errors.
+  CHECK(host_answer("failed to do request: Head \"http://127.0.0.1:41542/v2/library/hello/manifests/1.0?ns=docker.io\": "
+                    "dial tcp 127.0.0.1:41542: connect: connection refused") ==
+        "dial tcp 127.0.0.1:41542: connect: connection refused");
+  CHECK(host_answer("404 Not Found") == "404 Not Found");
+  CHECK(host_answer("failed to do request: Get \"https://m.example/v2/\": net/http: TLS handshake timeout") ==
+        "net/http: TLS handshake timeout");
+  CHECK(host_answer(std::string(300, 'x'), 40).size() <= 40 + 3);
 }

@@ -256,7 +256,7 @@ int follow_stream(const Options& opt, const RuleSet& rules, BlockReader& reader,
   InputClock clock;
   const int year = current_year();
   Analysis analysis(scan, rules, r, clocks, year, store.writer());
-  std::map<std::string, int64_t> told;  // failed attempts printed: key -> first seen
+  std::map<uint64_t, int64_t> told;  // failed attempts printed: their first line's Event::id -> first seen
   std::map<std::pair<std::string, std::string>, int64_t> told_findings;
   auto sync = [&] {
     std::string note = r.inputs[index].time_note;
@@ -275,7 +275,11 @@ int follow_stream(const Options& opt, const RuleSet& rules, BlockReader& reader,
       auto& h = held[{a.class_id, a.registry}];
       ++h.first;
       if (!a.node.empty()) h.second.insert(a.node);
-      std::string key = fmt::format("{}|{}|{}|{}|{}", a.node, a.image, a.ns, a.pod, a.first_ns);
+      // Attempts are correlated anew after every block, and kubelet's line
+      // naming the pod may come after containerd's failure: an attempt is
+      // known by its line that was read first, whatever joined it since.
+      uint64_t key = UINT64_MAX;
+      for (uint32_t ev : a.events) key = std::min(key, r.events[ev].id);
       if (!told.emplace(key, a.first_ns).second) continue;
       out << fmt::format("{} {} {}{} {}: {} [{}] {}\n", a.first_ns ? format_iso_ms(a.first_ns) : "-",
                          a.node.empty() ? "-" : a.node, a.pod.empty() ? "" : a.ns + "/" + a.pod + " ",

@@ -170,11 +170,14 @@ void emit_sync_results(std::string_view err, const LineContext& ctx, int64_t nai
   }
 }
 
-// `&Container{Name:c,Image:img,...} start failed in pod name_ns(uid): Reason: msg`
+// `container &Container{Name:c,Image:img,...} start failed in pod name_ns(uid): Reason: msg` (<= 1.30, and the
+// `err` of 1.31's "Unhandled Error"), or `init container c start failed in pod ...` (1.34, no dump: the image
+// comes from the message).
 void emit_start_failed(std::string_view text, const LineContext& ctx, int64_t naive, std::vector<Event>& out) {
-  size_t sf = text.find("} start failed in pod ");
+  size_t sf = text.find(" start failed in pod ");
   if (sf == std::string_view::npos) return;
-  std::string_view after = text.substr(sf + 22);
+  std::string_view before = text.substr(0, sf);
+  std::string_view after = text.substr(sf + 21);
   size_t colon = after.find("): ");
   if (colon == std::string_view::npos) return;
   std::string_view reason_msg = after.substr(colon + 3);
@@ -186,18 +189,27 @@ void emit_start_failed(std::string_view text, const LineContext& ctx, int64_t na
   e.channel = 2;
   apply_time(e, ctx, naive);
   e.reason = std::string(reason);
-  e.container = std::string(between(text, "&Container{Name:", ","));
   split_format_pod(after.substr(0, colon + 1), e);
   set_message(e, rc == std::string_view::npos ? std::string_view() : reason_msg.substr(rc + 2));
-  std::string_view img = between(text, ",Image:", ",");
-  if (!img.empty()) e.image = normalize_image(img);
+  if (before.find("&Container{") != std::string_view::npos) {
+    e.container = std::string(between(text, "&Container{Name:", ","));
+    std::string_view img = between(text, ",Image:", ",");
+    if (!img.empty()) e.image = normalize_image(img);
+  } else {
+    e.container = std::string(before.substr(before.rfind(' ') + 1));
+    std::string img = image_in_message(e.message);
+    if (!img.empty()) e.image = normalize_image(img);
+  }
   out.push_back(std::move(e));
 }
 
 void handle_structured(const KlogFields& f, const LineContext& ctx, int64_t naive, std::vector<Event>& out) {
   const std::string& m = f.msg;
-  if (m == "PullImage from image service failed") {
+  // remote_image.go's line (channel 0) and, for pulls without credentials,
+  // kuberuntime_image.go's (channel 3, 1.21+): two views of one failure.
+  if (m == "PullImage from image service failed" || m == "Failed to pull image") {
     Event e = make_event(ctx, EventKind::pull_failed, Source::kubelet);
+    if (m[0] == 'F') e.channel = 3;
     apply_time(e, ctx, naive);
     if (const std::string* err = f.get("err")) set_message(e, *err);
     if (const std::string* img = f.get("image")) e.image = normalize_image(*img);
@@ -241,16 +253,20 @@ void handle_structured(const KlogFields& f, const LineContext& ctx, int64_t naiv
 }
 
 void handle_unstructured(std::string_view body, const LineContext& ctx, int64_t naive, std::vector<Event>& out) {
-  if (body.rfind("PullImage \"", 0) == 0) {
-    // <= 1.20: PullImage "x" from image service failed: err
-    size_t p = 10;
+  if (body.rfind("PullImage \"", 0) == 0 || body.rfind("Pull image \"", 0) == 0) {
+    // <= 1.20: `PullImage "x" from image service failed: err` (remote_image.go)
+    // and `Pull image "x" failed: err` (kuberuntime_image.go, channel 3).
+    const bool runtime_manager = body[4] == ' ';
+    size_t p = runtime_manager ? 11 : 10;
     std::string image;
     if (!go_unquote_at(body, p, image)) return;
     std::string_view rest = body.substr(p);
-    if (rest.rfind(" from image service failed: ", 0) != 0) return;
+    std::string_view tail = runtime_manager ? " failed: " : " from image service failed: ";
+    if (rest.rfind(tail, 0) != 0) return;
     Event e = make_event(ctx, EventKind::pull_failed, Source::kubelet);
+    if (runtime_manager) e.channel = 3;
     apply_time(e, ctx, naive);
-    set_message(e, rest.substr(28));
+    set_message(e, rest.substr(tail.size()));
     e.image = normalize_image(image);
     out.push_back(std::move(e));
   } else if (body.rfind("Error syncing pod ", 0) == 0) {
@@ -261,7 +277,7 @@ void handle_unstructured(std::string_view body, const LineContext& ctx, int64_t 
     std::string ns_name = probe.ns.empty() ? probe.pod : probe.ns + "/" + probe.pod;
     size_t sk = body.find("skipping: ");
     if (sk != std::string_view::npos) emit_sync_results(body.substr(sk + 10), ctx, naive, ns_name, out);
-  } else if (body.find("} start failed in pod ") != std::string_view::npos) {
+  } else if (body.find(" start failed in pod ") != std::string_view::npos) {
     emit_start_failed(body, ctx, naive, out);
   } else if (body.rfind("Event(v1.ObjectReference{", 0) == 0 || body.rfind("Event(api.ObjectReference{", 0) == 0) {
     // 1.20: Event(v1.ObjectReference{Kind:"Pod", Namespace:"ns", Name:"n", ...}): type: 'Normal' reason: 'Pulling' msg
@@ -364,13 +380,14 @@ bool interesting_body(std::string_view body) {
   if (!body.empty() && body.front() == '"') {
     std::string_view msg = body.substr(1);
     for (std::string_view p : {"PullImage from image service failed\"", "Error syncing pod, skipping\"",
-                               "Event occurred\"", "Unhandled Error\"", "Container start failed in pod\""})
+                               "Event occurred\"", "Unhandled Error\"", "Container start failed in pod\"",
+                               "Failed to pull image\""})
       if (!msg.empty() && msg[0] == p[0] && msg.substr(0, p.size()) == p) return true;
     return false;
   }
-  return body.substr(0, 11) == "PullImage \"" || body.substr(0, 18) == "Error syncing pod " ||
-         body.substr(0, 25) == "Event(v1.ObjectReference{" || body.substr(0, 26) == "Event(api.ObjectReference{" ||
-         body.find("} start failed in pod ") != std::string_view::npos;
+  return body.substr(0, 11) == "PullImage \"" || body.substr(0, 12) == "Pull image \"" ||
+         body.substr(0, 18) == "Error syncing pod " || body.substr(0, 25) == "Event(v1.ObjectReference{" ||
+         body.substr(0, 26) == "Event(api.ObjectReference{" || body.find(" start failed in pod ") != std::string_view::npos;
 }
 
 }  // namespace

@@ -21,7 +21,11 @@
 namespace pullscan {
 namespace {
 
-uint32_t channel_of(const Event& e) { return 1u << (static_cast<unsigned>(e.source) * 3 + e.channel); }
+// One bit per line kind of a source (Event::channel < kChannelsPerSource).
+constexpr unsigned kChannelsPerSource = 4;
+uint32_t channel_of(const Event& e) {
+  return 1u << (static_cast<unsigned>(e.source) * kChannelsPerSource + (e.channel & (kChannelsPerSource - 1)));
+}
 
 std::string key_of(std::string_view node, std::string_view image) {
   std::string k(node);
@@ -38,7 +42,9 @@ bool near(int64_t a, int64_t b, int64_t window) {
 bool is_outcome(EventKind k) { return k == EventKind::pull_failed || k == EventKind::pull_succeeded; }
 
 // Every channel of one source, in the bits channel_of() uses.
-uint32_t source_channels(Source s) { return 7u << (static_cast<unsigned>(s) * 3); }
+uint32_t source_channels(Source s) {
+  return ((1u << kChannelsPerSource) - 1) << (static_cast<unsigned>(s) * kChannelsPerSource);
+}
 
 // Event times are truncated to the second (firstTimestamp, lastTimestamp).
 constexpr int64_t kClockGrainNs = 1000000000;

@@ -63,7 +63,7 @@ class Correlator {
   std::vector<uint32_t> started_by_, ended_by_;
   std::vector<int64_t> ended_at_;
   std::vector<uint64_t> opened_at_;  // the add() call that opened each attempt
-  std::vector<std::array<int32_t, 18>> backoffs_by_channel_;  // back-off notices per channel_of() bit
+  std::vector<std::array<int32_t, 32>> backoffs_by_channel_;  // back-off notices per channel_of() bit
   uint64_t seq_ = 0;                 // add() calls so far
   std::vector<uint32_t> deferred_spans_;                          // events counted over a span
   std::vector<std::pair<uint32_t, uint64_t>> deferred_backoffs_;  // event index, its add() call

@@ -357,3 +357,52 @@ TEST_CASE("a piece is never cut inside a klog err=< block", "[parsers]") {
   std::string odd = body + body + "x";
   CHECK(record_cut(odd) == 2 * body.size());
 }
+
+TEST_CASE("kubelet 1.34: four lines and an event of one failed init-container pull (kueue#8911)", "[parsers][kubelet]") {
+  // samples/journal/kubelet-1.34-init-container.journal.txt, verbatim from
+  // kubernetes-sigs/kueue#8911: the CRI client logs as log.go, kuberuntime
+  // logs "Failed to pull image" too, and "Unhandled Error" names the init
+  // container without the &Container{} dump.
+  auto ev = parse(test::read_file(test::source_path("samples/journal/kubelet-1.34-init-container.journal.txt")));
+  REQUIRE(ev.size() == 5);  // the `Error: ErrImagePull` event only repeats the failure
+  const std::string image = "us-central1-docker.pkg.dev/k8s-staging-images/kueue/secretreader-plugin:0.0.1";
+  for (const Event& e : ev) {
+    CHECK(e.kind == EventKind::pull_failed);
+    CHECK(e.image == image);
+    CHECK(e.node == "kind-manager-worker");
+  }
+  CHECK((ev[0].source == Source::kubelet && ev[0].channel == 0));
+  CHECK((ev[1].source == Source::kubelet && ev[1].channel == 3));
+  CHECK((ev[2].source == Source::kubelet && ev[2].channel == 2));
+  CHECK(ev[2].container == "secretreader-plugin-init");
+  CHECK(ev[2].pod == "kueue-controller-manager-8494d6795b-8vqfm");
+  CHECK(ev[2].ns == "kueue-system");
+  CHECK(ev[2].reason == "ErrImagePull");
+  CHECK(ev[2].message.rfind("rpc error: code = NotFound desc = failed to pull and unpack image", 0) == 0);
+  CHECK((ev[3].source == Source::kubelet && ev[3].channel == 1));
+  CHECK(ev[4].source == Source::event);
+  CHECK(ev[4].container == "secretreader-plugin-init");
+  RunResult r = test::analyse_text(test::read_file(test::source_path("samples/journal/kubelet-1.34-init-container.journal.txt")));
+  REQUIRE(r.attempts.size() == 1);
+  CHECK(r.attempts[0].class_id == "not_found");
+  CHECK(r.attempts[0].container == "secretreader-plugin-init");
+}
+
+TEST_CASE("kubelet <= 1.20: remote_image's and kuberuntime_image's lines of one failure", "[parsers][kubelet]") {
+  // The shapes of kubelet 1.8's journal (remote_image.go `PullImage %q from
+  // image service failed: %v`, kuberuntime_image.go `Pull image %q failed: %v`).
+  std::string text =
+      "Nov 21 23:49:09 node-a kubelet[22380]: E1121 23:49:09.442823   22380 remote_image.go:108] PullImage \"gcr.io/google_containers/kube-scheduler-amd64:v1.7.4\" from image service failed: rpc error: code = Unknown desc = Get https://gcr.io/v1/_ping: dial tcp 108.177.97.82:443: i/o timeout\n"
+      "Nov 21 23:49:09 node-a kubelet[22380]: E1121 23:49:09.442887   22380 kuberuntime_image.go:50] Pull image \"gcr.io/google_containers/kube-scheduler-amd64:v1.7.4\" failed: rpc error: code = Unknown desc = Get https://gcr.io/v1/_ping: dial tcp 108.177.97.82:443: i/o timeout\n";
+  auto ev = parse(text);
+  REQUIRE(ev.size() == 2);
+  CHECK(ev[0].channel == 0);
+  CHECK(ev[1].channel == 3);
+  for (const Event& e : ev) {
+    CHECK(e.kind == EventKind::pull_failed);
+    CHECK(e.source == Source::kubelet);
+    CHECK(e.image == "gcr.io/google_containers/kube-scheduler-amd64:v1.7.4");
+    CHECK(e.message == "rpc error: code = Unknown desc = Get https://gcr.io/v1/_ping: dial tcp 108.177.97.82:443: i/o timeout");
+  }
+  CHECK(test::analyse_text(text).attempts.size() == 1);
+}

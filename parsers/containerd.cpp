@@ -31,7 +31,7 @@ size_t skip_quoted(std::string_view s, size_t i) {
 
 // Tokenises logfmt as logrus writes it: key=bare or key="go quoted".
 bool parse_logrus_text(std::string_view s, LogrusLine& out) {
-  if (s.substr(0, 6) != "time=\"") return false;
+  if (!is_logrus_text(s)) return false;
   size_t i = 0;
   while (i < s.size()) {
     while (i < s.size() && s[i] == ' ') ++i;
@@ -68,7 +68,7 @@ bool parse_logrus_text(std::string_view s, LogrusLine& out) {
     if (key == "time") out.time = raw_value;
     else if (key == "level") out.level = raw_value;
   }
-  return !out.time.empty();
+  return !out.time.empty() || !out.level.empty();
 }
 
 void set_time(Event& e, std::string_view time_text, const LineContext& ctx, std::vector<TimeSample>& samples) {
@@ -307,9 +307,15 @@ bool decode_containerd_tty(std::string_view payload, const LineContext& ctx, std
   return decode_containerd_text(line, ctx, out, samples);
 }
 
+bool is_logrus_text(std::string_view payload) {
+  // A pasted line whose time= the user cut off still starts with level=.
+  return starts_with_lit(payload, "time=\"") ||
+         (starts_with_lit(payload, "level=") && payload.find(" msg=") != std::string_view::npos);
+}
+
 bool decode_containerd_text(std::string_view payload, const LineContext& ctx, std::vector<Event>& out,
                             std::vector<TimeSample>& samples) {
-  if (!starts_with_lit(payload, "time=\"")) return false;
+  if (!is_logrus_text(payload)) return false;
   if (!interesting_message(payload)) return true;
   LogrusLine l;
   if (!parse_logrus_text(payload, l)) return false;

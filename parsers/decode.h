@@ -59,6 +59,10 @@ bool strip_journal(std::string_view line, Envelope& env);
 /// True if the line starts like a journalctl noise line (`-- Boot ...`, `-- No entries --`).
 bool is_journal_noise(std::string_view line);
 
+/// True for a logrus text line: `time="..." level=... msg=...`, or a pasted
+/// one whose time was cut off (`level=... msg=...`).
+bool is_logrus_text(std::string_view payload);
+
 /// Decodes a containerd logrus text line (`time="..." level=... msg=...`).
 /// Returns true if the payload was containerd's (even if not about a pull).
 bool decode_containerd_text(std::string_view payload, const LineContext& ctx, std::vector<Event>& out,

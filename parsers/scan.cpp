@@ -49,7 +49,7 @@ constexpr size_t kMaxPasteLines = 24;
 bool starts_new_record(std::string_view line) {
   Envelope env;
   if (strip_journal(line, env)) return true;
-  if (line.substr(0, 6) == "time=\"" || line.substr(0, 1) == "{") return true;
+  if (is_logrus_text(line) || line.substr(0, 1) == "{") return true;
   if (line.size() > 6 && std::string_view("IWEF").find(line[0]) != std::string_view::npos && line[5] == ' ' &&
       line[1] >= '0' && line[1] <= '9')
     return true;
@@ -89,10 +89,10 @@ std::string_view after_viewer_timestamp(std::string_view s) {
 
 // logrus level=error/warning/fatal (text or JSON), or klog E/W/F.
 bool error_level(std::string_view payload) {
-  if (payload.substr(0, 6) == "time=\"") {
-    size_t l = payload.find(" level=");
+  if (is_logrus_text(payload)) {
+    size_t l = payload.rfind("level=", payload.find(" msg="));
     if (l == std::string_view::npos) return false;
-    std::string_view v = payload.substr(l + 7, 5);
+    std::string_view v = payload.substr(l + 6, 5);
     return v == "error" || v == "warni" || v == "fatal";
   }
   if (!payload.empty() && payload.front() == '{')
@@ -358,7 +358,7 @@ class InputScanner {
     size_t before = out_.size();
     std::vector<TimeSample> samples;
     bool known = false;
-    if (starts_with_lit(payload, "time=\"")) {
+    if (is_logrus_text(payload)) {
       known = decode_containerd_text(payload, ctx, out_, samples);
     } else if (!payload.empty() && payload.front() == '{') {
       known = decode_containerd_json(payload, ctx, out_, samples) || decode_kubelet_json(payload, ctx, out_);

@@ -347,6 +347,9 @@ void Correlator::add(uint32_t index) {
     case EventKind::pull_stats:
     case EventKind::pull_stalled: {
       int64_t ai = find_latest(e);
+      // A stall with no pull in view (a paste of that one line) is still a
+      // pull, one containerd cancelled.
+      if (ai < 0 && e.kind == EventKind::pull_stalled && !e.image.empty()) ai = open_attempt(e);
       if (ai < 0) break;
       PullAttempt& a = attempts_[static_cast<size_t>(ai)];
       if (e.bytes > 0) a.bytes = e.bytes;
@@ -400,6 +403,9 @@ void Correlator::finish() {
         if (e.bytes > 0 && a.bytes < 0) a.bytes = e.bytes;
       }
     }
+    // containerd cancels a stalled pull: it fails, whether or not its
+    // `PullImage ... failed` line is in view.
+    if (a.stalled && !succeeded) failed = true;
     a.outcome = succeeded ? Outcome::succeeded : failed ? Outcome::failed : backoff ? Outcome::backoff : Outcome::unknown;
     a.registry = registry_of(a.image);
     if (a.registry.empty()) {

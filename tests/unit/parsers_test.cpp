@@ -406,3 +406,21 @@ TEST_CASE("kubelet <= 1.20: remote_image's and kuberuntime_image's lines of one 
   }
   CHECK(test::analyse_text(text).attempts.size() == 1);
 }
+
+TEST_CASE("containerd lines pasted with time= cut off (kubernetes#131521)", "[parsers][containerd]") {
+  // Verbatim from the issue: the user removed the time= fields. The debug
+  // `PullImage ... with snapshotter` line is not a second start.
+  RunResult r = test::analyse_text(
+      "level=info msg=\"PullImage \\\"private_registery.mydomain/csg/idrac_to_kafka:20250429T0012\\\"\"\n"
+      "level=debug msg=\"PullImage \\\"private_registery.mydomain/csg/idrac_to_kafka:20250429T0012\\\" with snapshotter overlayfs\"\n"
+      "level=debug msg=resolving host=private_registery.mydomain\n"
+      "level=error msg=\"cancel pulling image private_registery.mydomain/csg/idrac_to_kafka:20250429T0012 because of no progress in 1m0s\"\n"
+      "level=error msg=\"PullImage \\\"private_registery.mydomain/csg/idrac_to_kafka:20250429T0012\\\" failed\" error=\"rpc error: code = Canceled desc = failed to pull and unpack image \\\"private_registery.mydomain/csg/idrac_to_kafka:20250429T0012\\\": context canceled\"\n");
+  REQUIRE(r.attempts.size() == 1);
+  const PullAttempt& a = r.attempts[0];
+  CHECK(a.image == "private_registery.mydomain/csg/idrac_to_kafka:20250429T0012");
+  CHECK(a.outcome == Outcome::failed);
+  CHECK(a.stalled);
+  CHECK(a.class_id == "pull_timeout");
+  CHECK((a.sources & source_bit(Source::containerd)));
+}

@@ -72,7 +72,8 @@ bool numeric(std::string_view s) { return !s.empty() && s.find_first_not_of("012
 // then FIRST SEEN, COUNT, NAME), the pre-1.5 tab form (LASTSEEN FIRSTSEEN
 // COUNT NAME KIND SUBOBJECT TYPE REASON SOURCE MESSAGE). Columns are runs
 // separated by a tab or two or more spaces.
-bool generic_event_row(std::string_view text, const LineContext& ctx, std::vector<Event>& out) {
+// `open_ended`: the row's own message ends open (wrapped onto the next line).
+bool generic_event_row(std::string_view text, const LineContext& ctx, std::vector<Event>& out, bool& open_ended) {
   std::vector<std::string_view> cols;
   // The old form is tab-separated (its messages hold double spaces).
   const bool tabs = text.find('\t') != std::string_view::npos;
@@ -102,6 +103,7 @@ bool generic_event_row(std::string_view text, const LineContext& ctx, std::vecto
   size_t before = out.size();
   decode_event_message(reason, cols[msg], ctx, out);
   if (out.size() == before) return false;
+  open_ended = ends_open(cols[msg]);
   std::string pod, node;
   int64_t count = 1;
   for (size_t k = 0; k < cols.size(); ++k) {
@@ -191,10 +193,8 @@ bool decode_pasted(std::string_view text, const LineContext& ctx, std::vector<Ev
     return out.size() > before;
   }
   // Wide and old tables first: their extra columns would end up in the message.
-  if (generic_event_row(text, ctx, out)) {
-    open_ended = ends_open(out.back().message);
-    return true;
-  }
+  // (A Pulling row's event carries no message: the row's text decides.)
+  if (generic_event_row(text, ctx, out, open_ended)) return true;
   if (RE2::FullMatch(sp, events_row(), &ns, &age, &type, &reason, &pod, &message)) {
     decode_event_message(reason, message, ctx, out);
     warning_event(type, reason, message, ctx, out);

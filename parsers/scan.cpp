@@ -8,6 +8,7 @@
 #include <cstring>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include <fmt/format.h>
@@ -315,6 +316,7 @@ class InputScanner {
     } else if (is_journal_noise(line)) {
       return;
     } else if (free_text_) {
+      if (describe_header(line)) return;
       payload = strip_box(trim(line));
     }
     if (starts_with_lit(payload, "Running on machine:")) {
@@ -406,6 +408,14 @@ class InputScanner {
       // In pasted text a failure's message may go on over the next lines
       // (terminal or ticket wrapping) even when it does not end in ':'.
       bool made = decode_pasted(payload, ctx, out_, open_ended) && out_.size() > before;
+      if (made && !describe_.ns.empty())
+        for (size_t i = before; i < out_.size(); ++i) {
+          Event& e = out_[i];
+          if (e.source != Source::event || !e.pod.empty()) continue;
+          e.pod = describe_.pod;
+          e.ns = describe_.ns;
+          if (e.node.empty()) e.node = describe_.node;
+        }
       if (made && (open_ended || (free_text_ && out_.back().kind == EventKind::pull_failed))) {
         paste_event_ = static_cast<int64_t>(out_.size() - 1);
         paste_line_ = out_.back().where.line;
@@ -415,6 +425,33 @@ class InputScanner {
         paste_complete_ = ends_sentence(line);
       }
     }
+  }
+
+  // `kubectl describe pod`'s header: its Events rows name no pod, namespace
+  // or node, but the header above them does. Kept once both Name and
+  // Namespace are seen (a node's describe has no Namespace).
+  bool describe_header(std::string_view line) {
+    auto value = [&](std::string_view key) -> std::optional<std::string_view> {
+      if (line.substr(0, key.size()) != key) return std::nullopt;
+      std::string_view v = trim(line.substr(key.size()));
+      if (v.empty() || v.find(' ') != std::string_view::npos) return std::nullopt;
+      return v;
+    };
+    if (auto name = value("Name:")) {
+      describe_ = {};
+      describe_name_ = std::string(*name);
+      return true;
+    }
+    if (auto ns = value("Namespace:"); ns && !describe_name_.empty()) {
+      describe_.pod = describe_name_;
+      describe_.ns = std::string(*ns);
+      return true;
+    }
+    if (auto node = value("Node:"); node && !describe_.ns.empty()) {
+      if (*node != "<none>") describe_.node = std::string(node->substr(0, node->find('/')));
+      return true;
+    }
+    return false;
   }
 
   // Lines of a klog `key=<` block: TAB-indented (8 spaces after journalctl),
@@ -518,6 +555,10 @@ class InputScanner {
   bool record_open_ = false;
   uint64_t record_first_line_ = 0;
   bool free_text_ = false;
+  struct DescribedPod {
+    std::string pod, ns, node;
+  } describe_;                 // the `kubectl describe pod` header in force
+  std::string describe_name_;  // its Name:, until Namespace: confirms a pod
 };
 
 // The first lines tell the format and, for klog files, the node.

@@ -49,9 +49,13 @@ uint32_t source_channels(Source s) {
 // Event times are truncated to the second (firstTimestamp, lastTimestamp).
 constexpr int64_t kClockGrainNs = 1000000000;
 
+// Unknown on either side is no objection: `kubectl get events -n shop` rows
+// name the pod without its namespace, describe rows no node at all.
 bool same_pod(const Event& e, const PullAttempt& a) {
-  return e.pod.empty() || a.pod.empty() || (a.pod == e.pod && a.ns == e.ns);
+  return e.pod.empty() || a.pod.empty() || (a.pod == e.pod && (a.ns.empty() || e.ns.empty() || a.ns == e.ns));
 }
+
+bool same_node(const Event& e, const PullAttempt& a) { return e.node.empty() || a.node == e.node; }
 
 }  // namespace
 
@@ -70,8 +74,20 @@ uint32_t Correlator::open_attempt(const Event& e) {
   ended_by_.push_back(0);
   ended_at_.push_back(0);
   uint32_t idx = static_cast<uint32_t>(attempts_.size() - 1);
-  by_key_[key_of(e.node, e.image)].push_back(idx);
+  index_attempt(idx);
   return idx;
+}
+
+void Correlator::index_attempt(uint32_t ai) {
+  const PullAttempt& a = attempts_[ai];
+  by_key_[key_of(a.node, a.image)].push_back(ai);
+  if (!a.image.empty()) by_image_[a.image].push_back(ai);
+}
+
+const std::vector<uint32_t>* Correlator::candidates(const Event& e) const {
+  const auto& map = e.node.empty() ? by_image_ : by_key_;
+  auto it = map.find(e.node.empty() ? e.image : key_of(e.node, e.image));
+  return it == map.end() ? nullptr : &it->second;
 }
 
 void Correlator::attach(uint32_t ai, uint32_t index, const Event& e, bool identity) {
@@ -90,32 +106,33 @@ void Correlator::attach(uint32_t ai, uint32_t index, const Event& e, bool identi
   }
   if (a.container.empty() && !e.container.empty()) a.container = e.container;
   if (a.age.empty() && !e.age.empty()) a.age = e.age;
+  const bool named = (a.node.empty() && !e.node.empty()) || (a.image.empty() && !e.image.empty());
   if (a.node.empty() && !e.node.empty()) a.node = e.node;
-  if (a.image.empty() && !e.image.empty()) {
-    a.image = e.image;
-    by_key_[key_of(a.node, a.image)].push_back(ai);
-  }
+  if (a.image.empty() && !e.image.empty()) a.image = e.image;
+  if (named) index_attempt(ai);
 }
 
 int64_t Correlator::find_open_for_start(const Event& e, uint32_t channel) const {
-  auto it = by_key_.find(key_of(e.node, e.image));
-  if (it == by_key_.end()) return -1;
+  const std::vector<uint32_t>* same = candidates(e);
+  if (!same) return -1;
   // "Pulling" counted N times between firstTimestamp and lastTimestamp: the
   // starts of the N pulls in that span, ended or not, earliest first.
   if (e.first_ns && e.count > 1 && e.time_ns) {
-    for (uint32_t i : it->second) {
+    for (uint32_t i : *same) {
       const PullAttempt& a = attempts_[i];
       if ((started_by_[i] & channel) || !a.first_ns || !same_pod(e, a)) continue;
       if (a.first_ns >= e.first_ns - opt_.start_window_ns && a.first_ns <= e.time_ns + opt_.start_window_ns) return i;
     }
   }
-  for (auto r = it->second.rbegin(); r != it->second.rend(); ++r) {
+  for (auto r = same->rbegin(); r != same->rend(); ++r) {
     const PullAttempt& a = attempts_[*r];
     if ((started_by_[*r] & channel) || !same_pod(e, a)) continue;
-    // Ended already, by another view whose clock is in whole seconds (an
-    // event at 12:05:40 for containerd's 12:05:40.7): still this pull.
-    if (ended_by_[*r] && ((ended_by_[*r] & source_channels(e.source)) || !e.time_ns || !ended_at_[*r] ||
-                          ended_at_[*r] < e.time_ns - kClockGrainNs))
+    // Ended already: by this view, so this is the next pull; by another
+    // view, still this pull when that end is not before this start (events
+    // keep whole seconds: an event at 12:05:40 for containerd's 12:05:40.7),
+    // or when this line has no time at all (a describe row, a snapshot).
+    if (ended_by_[*r] && ((ended_by_[*r] & source_channels(e.source)) ||
+                          (e.time_ns && (!ended_at_[*r] || ended_at_[*r] < e.time_ns - kClockGrainNs))))
       continue;
     if (!near(a.first_ns, e.time_ns, opt_.start_window_ns)) continue;
     return *r;
@@ -127,7 +144,9 @@ int64_t Correlator::find_for_outcome(const Event& e, uint32_t channel) const {
   auto usable = [&](uint32_t i) {
     const PullAttempt& a = attempts_[i];
     if (ended_by_[i] & channel) return false;
-    if (!e.pod.empty() && !a.pod.empty() && (a.pod != e.pod || a.ns != e.ns)) return false;
+    if (!same_pod(e, a)) return false;
+    // A failure seen at T is not that of a pull that began after T.
+    if (a.first_ns && e.time_ns && a.first_ns > e.time_ns + kClockGrainNs) return false;
     if (!e.image.empty() && !a.image.empty() && a.image != e.image && e.image.find('@') == std::string::npos) return false;
     // Same outcome only: a success never absorbs a failure report.
     for (uint32_t ev : a.events) {
@@ -143,10 +162,17 @@ int64_t Correlator::find_for_outcome(const Event& e, uint32_t channel) const {
     return near(ref, e.time_ns, window);
   };
   if (!e.image.empty()) {
-    auto it = by_key_.find(key_of(e.node, e.image));
-    if (it != by_key_.end())
-      for (auto r = it->second.rbegin(); r != it->second.rend(); ++r)
-        if (usable(*r)) return *r;
+    if (const std::vector<uint32_t>* same = candidates(e)) {
+      // The repeats of a span take its pulls oldest first: a later pull may
+      // still be running when the span's last failure was counted.
+      if (e.first_ns && e.count > 1) {
+        for (uint32_t i : *same)
+          if (usable(i)) return i;
+      } else {
+        for (auto r = same->rbegin(); r != same->rend(); ++r)
+          if (usable(*r)) return *r;
+      }
+    }
     // A digest reference (CRI-O's `Pulled image: repo@sha256:...`) ends the
     // open pull of a tag of the same repository.
     size_t at = e.image.find('@');
@@ -154,7 +180,7 @@ int64_t Correlator::find_for_outcome(const Event& e, uint32_t channel) const {
     std::string repo = e.image.substr(0, at);
     for (size_t i = attempts_.size(); i-- > 0;) {
       const PullAttempt& a = attempts_[i];
-      if (a.node != e.node || ended_by_[i] || a.image.rfind(repo, 0) != 0) continue;
+      if (!same_node(e, a) || ended_by_[i] || a.image.rfind(repo, 0) != 0) continue;
       char next = a.image.size() > repo.size() ? a.image[repo.size()] : '\0';
       if (next != ':' && next != '@') continue;
       ImageRef probe;
@@ -167,7 +193,7 @@ int64_t Correlator::find_for_outcome(const Event& e, uint32_t channel) const {
   if (e.pod.empty()) return -1;
   for (size_t i = attempts_.size(); i-- > 0;) {
     const PullAttempt& a = attempts_[i];
-    if (a.node == e.node && a.pod == e.pod && a.ns == e.ns && usable(static_cast<uint32_t>(i)))
+    if (same_node(e, a) && a.pod == e.pod && usable(static_cast<uint32_t>(i)))
       return static_cast<int64_t>(i);
   }
   return -1;
@@ -180,7 +206,7 @@ int64_t Correlator::find_latest(const Event& e) const {
   int64_t podless = -1;
   for (size_t i = attempts_.size(); i-- > 0;) {
     const PullAttempt& a = attempts_[i];
-    if (a.node != e.node) continue;
+    if (!same_node(e, a)) continue;
     if (!near(a.last_ns, e.time_ns, opt_.end_window_ns * 10)) continue;
     if (!e.image.empty() && a.image != e.image) continue;
     if (e.image.empty() && (e.pod.empty() || a.pod != e.pod)) continue;
@@ -210,9 +236,12 @@ int64_t Correlator::find_for_backoff(const Event& e, uint64_t seq) const {
   int64_t best_first = 0;
   auto consider = [&](uint32_t i) {
     const PullAttempt& a = attempts_[i];
-    if (a.node != e.node) return;
+    if (!same_node(e, a)) return;
     if (!e.image.empty() && a.image != e.image) return;
-    if (e.image.empty() && (e.pod.empty() || a.pod != e.pod)) return;
+    // `Error: ImagePullBackOff` names neither image nor pod in a describe
+    // row without its header: it mirrors the BackOff row beside it.
+    if (e.image.empty() && e.pod.empty() && !(a.backoffs && (a.sources & source_bit(e.source)))) return;
+    if (e.image.empty() && !e.pod.empty() && a.pod != e.pod) return;
     if (!same_pod(e, a)) return;
     if (!any_view && !(a.sources & source_bit(e.source))) return;
     const bool before = a.first_ns && e.time_ns ? a.first_ns <= e.time_ns + kClockGrainNs : opened_at_[i] < seq;
@@ -226,9 +255,8 @@ int64_t Correlator::find_for_backoff(const Event& e, uint64_t seq) const {
     }
   };
   if (!e.image.empty()) {
-    auto it = by_key_.find(key_of(e.node, e.image));
-    if (it != by_key_.end())
-      for (uint32_t i : it->second) consider(i);
+    if (const std::vector<uint32_t>* same = candidates(e))
+      for (uint32_t i : *same) consider(i);
   } else {
     // `Error: ImagePullBackOff` names only the pod.
     for (uint32_t i = 0; i < attempts_.size(); ++i) consider(i);

@@ -54,6 +54,8 @@ class Correlator {
   void fold_backoff(uint32_t index, uint64_t seq);
   int64_t find_for_host(const Event& e) const;
   uint32_t open_attempt(const Event& e);
+  void index_attempt(uint32_t attempt);  // under its node|image and its image
+  const std::vector<uint32_t>* candidates(const Event& e) const;  // same node (any, if e names none) and image
   void attach(uint32_t attempt, uint32_t index, const Event& e, bool identity = true);
 
   const std::vector<Event>& events_;
@@ -67,7 +69,8 @@ class Correlator {
   uint64_t seq_ = 0;                 // add() calls so far
   std::vector<uint32_t> deferred_spans_;                          // events counted over a span
   std::vector<std::pair<uint32_t, uint64_t>> deferred_backoffs_;  // event index, its add() call
-  std::map<std::string, std::vector<uint32_t>> by_key_;  // node|image -> attempts, oldest first
+  std::map<std::string, std::vector<uint32_t>> by_key_;    // node|image -> attempts, oldest first
+  std::map<std::string, std::vector<uint32_t>> by_image_;  // image -> attempts on any node, oldest first
 };
 
 /// Sorts events by time (unknown times keep input order), correlates them all

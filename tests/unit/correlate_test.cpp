@@ -284,3 +284,41 @@ TEST_CASE("a hosts.toml containerd refused is named in the findings of its node"
   for (const Finding& f : both.findings)
     if (f.nodes == std::vector<std::string>{"node-2"}) CHECK(f.notes.empty());
 }
+
+TEST_CASE("kubectl describe and get-events tables join the journal of the same pulls", "[correlate][views]") {
+  // samples/stories/tables.*: shop/web-0 on node-1 pulled nginx:1.27-bad 4
+  // times, all 404, then backed off 6 times; the tables were printed after.
+  // Table rows carry no time; describe rows name no pod or node (the header
+  // above them does), `get events -n shop` rows no namespace.
+  const std::string dir = "samples/stories/tables.";
+  struct Truth {
+    std::vector<std::string> files;
+    int64_t attempts, failed;
+  };
+  const std::vector<Truth> truths = {
+      {{"describe.txt"}, 4, 4},
+      {{"describe-events-only.txt"}, 4, 4},  // no header: the image-less `Error: ImagePullBackOff` row is no pull
+      {{"get-events-wide.txt"}, 4, 4},        // COUNT 4
+      {{"get-events.txt"}, 1, 1},             // the default table has no count: one failure in view
+      {{"journal.txt"}, 4, 4},
+      {{"journal.txt", "describe.txt"}, 4, 4},
+      {{"describe.txt", "journal.txt"}, 4, 4},
+      {{"describe-events-only.txt", "journal.txt"}, 4, 4},
+      {{"journal.txt", "get-events.txt"}, 4, 4},
+      {{"get-events-wide.txt", "journal.txt"}, 4, 4},
+  };
+  for (const Truth& t : truths) {
+    std::vector<std::string> paths;
+    std::string name;
+    for (const std::string& f : t.files) {
+      paths.push_back(dir + f);
+      name += f + " ";
+    }
+    SECTION(name) {
+      ViewCounts c = count_views(paths);
+      CHECK(c.attempts == t.attempts);
+      CHECK(c.failed == t.failed);
+      CHECK(c.backoff == 0);
+    }
+  }
+}

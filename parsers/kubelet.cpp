@@ -203,6 +203,10 @@ void emit_start_failed(std::string_view text, const LineContext& ctx, int64_t na
   out.push_back(std::move(e));
 }
 
+// kubelet's log of an event it records (-v=3) is another view of the Event
+// object an events list holds: channels of its own (record.h).
+void logged_by_kubelet(Event& e) { e.channel = e.channel == 2 ? 4 : 3; }
+
 void handle_structured(const KlogFields& f, const LineContext& ctx, int64_t naive, std::vector<Event>& out) {
   const std::string& m = f.msg;
   // remote_image.go's line (channel 0) and, for pulls without credentials,
@@ -230,6 +234,7 @@ void handle_structured(const KlogFields& f, const LineContext& ctx, int64_t naiv
     for (size_t i = before; i < out.size(); ++i) {
       Event& e = out[i];
       apply_time(e, ctx, naive);
+      logged_by_kubelet(e);
       if (object) split_pod(*object, e);
       if (fp) e.container = std::string(between(*fp, "{", "}"));
     }
@@ -291,6 +296,7 @@ void handle_unstructured(std::string_view body, const LineContext& ctx, int64_t 
     for (size_t i = before; i < out.size(); ++i) {
       Event& e = out[i];
       apply_time(e, ctx, naive);
+      logged_by_kubelet(e);
       e.ns = std::string(between(body, "Namespace:\"", "\""));
       e.pod = std::string(between(body, "Name:\"", "\""));
       e.container = std::string(between(body, "FieldPath:\"spec.containers{", "}"));
@@ -338,9 +344,12 @@ void decode_event_message(std::string_view reason, std::string_view message, con
         e.message = std::string(msg);
         e.channel = 2;
       } else if (state == "InvalidImageName" || state == "ErrImageNeverPull" || state == "ImageInspectError") {
+        // The same failure as the InspectFailed / ErrImageNeverPull event
+        // beside it, which names the image: a channel of its own.
         Event& e = emit(EventKind::pull_failed);
         e.reason = std::string(state);
         e.message = std::string(msg);
+        e.channel = 2;
       }
       // "Error: ErrImagePull" only repeats the failure the Failed event already gave.
       return;

@@ -71,9 +71,9 @@ struct Event {
   int64_t waiting_ms = -1;      // kubelet's "(Y including waiting)": pull time plus queueing, -1 unknown
   int32_t count = 1;            // repeats this one line stands for (event count, "x4 over")
   int64_t first_ns = 0;         // with count > 1: when the first repeat happened (firstTimestamp), 0 unknown
-  uint8_t channel = 0;          // which line of a source (0..3): kubelet PullImage (0), sync error (1), start
+  uint8_t channel = 0;          // which line of a source (0..4): kubelet PullImage (0), sync error (1), start
                                 // failed (2), kuberuntime's "Failed to pull image" (3); event (0), pod status (1),
-                                // `Error: ImagePullBackOff` event (2)
+                                // an `Error: <state>` event (2), and the same two as kubelet logs them at -v=3 (3, 4)
   std::string age;              // a relative age as a kubectl table printed it ("90s", "16m"), kept as is
   int32_t ratelimit_remaining = -1;  // registry_response: ratelimit-remaining (pulls left in the window)
   int32_t ratelimit_limit = -1;      // ratelimit-limit

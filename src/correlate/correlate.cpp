@@ -22,9 +22,9 @@ namespace pullscan {
 namespace {
 
 // One bit per line kind of a source (Event::channel < kChannelsPerSource).
-constexpr unsigned kChannelsPerSource = 4;
+constexpr unsigned kChannelsPerSource = 5;
 uint32_t channel_of(const Event& e) {
-  return 1u << (static_cast<unsigned>(e.source) * kChannelsPerSource + (e.channel & (kChannelsPerSource - 1)));
+  return 1u << (static_cast<unsigned>(e.source) * kChannelsPerSource + std::min<unsigned>(e.channel, kChannelsPerSource - 1));
 }
 
 std::string key_of(std::string_view node, std::string_view image) {
@@ -41,9 +41,15 @@ bool near(int64_t a, int64_t b, int64_t window) {
 
 bool is_outcome(EventKind k) { return k == EventKind::pull_failed || k == EventKind::pull_succeeded; }
 
-// Every channel of one source, in the bits channel_of() uses.
-uint32_t source_channels(Source s) {
-  return ((1u << kChannelsPerSource) - 1) << (static_cast<unsigned>(s) * kChannelsPerSource);
+// The channels written by the same log as e's, in the bits channel_of()
+// uses: one log does not report one pull's end twice. Every line of a
+// program's log is one view; Kubernetes events come as the API's objects
+// (channels 0, 2), the pods' status (1) and kubelet's own log of the events
+// it records (3, 4).
+uint32_t view_channels(const Event& e) {
+  uint32_t mask = (1u << kChannelsPerSource) - 1;
+  if (e.source == Source::event) mask = e.channel == 1 ? 0b00010u : e.channel >= 3 ? 0b11000u : 0b00101u;
+  return mask << (static_cast<unsigned>(e.source) * kChannelsPerSource);
 }
 
 // Event times are truncated to the second (firstTimestamp, lastTimestamp).
@@ -131,7 +137,7 @@ int64_t Correlator::find_open_for_start(const Event& e, uint32_t channel) const 
     // view, still this pull when that end is not before this start (events
     // keep whole seconds: an event at 12:05:40 for containerd's 12:05:40.7),
     // or when this line has no time at all (a describe row, a snapshot).
-    if (ended_by_[*r] && ((ended_by_[*r] & source_channels(e.source)) ||
+    if (ended_by_[*r] && ((ended_by_[*r] & view_channels(e)) ||
                           (e.time_ns && (!ended_at_[*r] || ended_at_[*r] < e.time_ns - kClockGrainNs))))
       continue;
     if (!near(a.first_ns, e.time_ns, opt_.start_window_ns)) continue;

@@ -322,3 +322,27 @@ TEST_CASE("kubectl describe and get-events tables join the journal of the same p
     }
   }
 }
+
+TEST_CASE("kubelet's own log of its events and the events list are one view each", "[correlate][views]") {
+  // samples/stories/kubelet-v3.*: 3 failed pulls, logged by kubelet at -v=3
+  // ("Event occurred") and held by the events list as Event objects.
+  CHECK(count_views({"samples/stories/kubelet-v3.journal.txt"}).attempts == 3);
+  CHECK(count_views({"samples/stories/kubelet-v3.events.json"}).attempts == 3);
+  ViewCounts both = count_views({"samples/stories/kubelet-v3.journal.txt", "samples/stories/kubelet-v3.events.json"});
+  CHECK(both.attempts == 3);
+  CHECK(both.failed == 3);
+  CHECK(count_views({"samples/stories/kubelet-v3.events.json", "samples/stories/kubelet-v3.journal.txt"}).attempts == 3);
+}
+
+TEST_CASE("InvalidImageName and ErrImageNeverPull: one failure per sync, one finding per class", "[correlate]") {
+  // samples/k8s/no-pull-errors.events.json: per sync kubelet records the
+  // reason event (naming the image) and `Error: <state>`; 5 syncs each.
+  RunResult r = analyse_text(pullscan::test::read_file(pullscan::test::source_path("samples/k8s/no-pull-errors.events.json")));
+  std::map<std::string, int64_t> per_class;
+  for (const PullAttempt& a : r.attempts) per_class[a.class_id]++;
+  CHECK(per_class["invalid_reference"] == 5);
+  CHECK(per_class["never_pull"] == 5);
+  CHECK(r.attempts.size() == 10);
+  REQUIRE(r.findings.size() == 2);
+  for (const Finding& f : r.findings) CHECK(f.images.size() == 1);
+}

@@ -134,6 +134,28 @@ bool is_failure_reason(std::string_view r) {
          r == "InvalidImageName" || r == "ErrImageNeverPull" || r == "ImageInspectError";
 }
 
+// A sandbox the runtime could not create because it could not pull the
+// sandbox (pause) image: containerd's CRI pulls it inside RunPodSandbox, with
+// no `PullImage` line, and kubelet reports it four times (formats.md §2.4):
+// `RunPodSandbox from runtime service failed` (channel 0), the sync error's
+// CreatePodSandboxError (1), `CreatePodSandbox for pod failed` (2) and
+// `Failed to create sandbox for pod` (3).
+void emit_sandbox_failure(std::string_view err, uint8_t channel, const LineContext& ctx, int64_t naive,
+                          std::string_view pod_ns_name, std::vector<Event>& out) {
+  std::string_view image = between(err, "failed to get sandbox image \"", "\"");
+  if (image.empty() && err.find("failed to get sandbox image \\\"") != std::string_view::npos)
+    image = between(err, "failed to get sandbox image \\\"", "\\\"");
+  if (image.empty()) return;  // a sandbox that failed for another reason (CNI, cgroups...): no pull
+  Event e = make_event(ctx, EventKind::pull_failed, Source::kubelet);
+  e.channel = channel;
+  apply_time(e, ctx, naive);
+  split_pod(pod_ns_name, e);
+  e.container = "(sandbox)";
+  e.image = normalize_image(image);
+  set_message(e, err);
+  out.push_back(std::move(e));
+}
+
 // One `failed to "StartContainer" for "c" with Reason: "msg"` result of a PodSyncResult error.
 void emit_sync_results(std::string_view err, const LineContext& ctx, int64_t naive, std::string_view pod_ns_name,
                        std::vector<Event>& out) {
@@ -144,6 +166,11 @@ void emit_sync_results(std::string_view err, const LineContext& ctx, int64_t nai
     size_t q = rest.find('"');
     if (q == std::string_view::npos) return;
     std::string_view action = rest.substr(0, q);
+    if (action == "CreatePodSandbox") {
+      std::string_view with = between(rest, "\" with ", ": ");
+      if (with == "CreatePodSandboxError") emit_sandbox_failure(rest, 1, ctx, naive, pod_ns_name, out);
+      continue;
+    }
     if (action != "StartContainer") continue;
     std::string_view container = between(rest, " for \"", "\" with ");
     size_t with = rest.find("\" with ");
@@ -218,6 +245,12 @@ void handle_structured(const KlogFields& f, const LineContext& ctx, int64_t naiv
     if (const std::string* err = f.get("err")) set_message(e, *err);
     if (const std::string* img = f.get("image")) e.image = normalize_image(*img);
     out.push_back(std::move(e));
+  } else if (m == "RunPodSandbox from runtime service failed" || m == "CreatePodSandbox for pod failed" ||
+             m == "Failed to create sandbox for pod") {
+    const std::string* err = f.get("err");
+    const std::string* pod = f.get("pod");
+    const uint8_t channel = m[0] == 'R' ? 0 : m[0] == 'C' ? 2 : 3;
+    if (err) emit_sandbox_failure(*err, channel, ctx, naive, pod ? std::string_view(*pod) : std::string_view(), out);
   } else if (m == "Error syncing pod, skipping") {
     const std::string* err = f.get("err");
     const std::string* pod = f.get("pod");
@@ -390,7 +423,8 @@ bool interesting_body(std::string_view body) {
     std::string_view msg = body.substr(1);
     for (std::string_view p : {"PullImage from image service failed\"", "Error syncing pod, skipping\"",
                                "Event occurred\"", "Unhandled Error\"", "Container start failed in pod\"",
-                               "Failed to pull image\""})
+                               "Failed to pull image\"", "RunPodSandbox from runtime service failed\"",
+                               "CreatePodSandbox for pod failed\"", "Failed to create sandbox for pod\""})
       if (!msg.empty() && msg[0] == p[0] && msg.substr(0, p.size()) == p) return true;
     return false;
   }

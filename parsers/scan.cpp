@@ -88,7 +88,11 @@ std::string_view after_viewer_timestamp(std::string_view s) {
   return s;
 }
 
-// logrus level=error/warning/fatal (text or JSON), or klog E/W/F.
+// logrus level=error/warning/fatal (text, JSON or the terminal's ERRO[...]),
+// or klog E/W/F in the unstructured form (cri-containerd, kubelet <= 1.20).
+// Not structured klog: those are kubelet's 1.21+ messages, whose wordings are
+// known (kubelet.cpp); its other error lines about a pull repeat a failure it
+// reports in one that is read (the sandbox's four lines were four attempts).
 bool error_level(std::string_view payload) {
   if (is_logrus_text(payload)) {
     size_t l = payload.rfind("level=", payload.find(" msg="));
@@ -99,6 +103,10 @@ bool error_level(std::string_view payload) {
   if (!payload.empty() && payload.front() == '{')
     return payload.find("\"level\":\"error\"") != std::string_view::npos ||
            payload.find("\"level\":\"warning\"") != std::string_view::npos;
+  if (payload.size() > 1 && payload[1] >= '0' && payload[1] <= '9') {  // klog `Lmmdd hh:mm:ss... file:line] `
+    size_t close = payload.find("] ");
+    if (close != std::string_view::npos && close < 96 && payload.substr(close + 2, 1) == "\"") return false;
+  }
   return !payload.empty() && (payload[0] == 'E' || payload[0] == 'W' || payload[0] == 'F');
 }
 

@@ -346,3 +346,22 @@ TEST_CASE("InvalidImageName and ErrImageNeverPull: one failure per sync, one fin
   REQUIRE(r.findings.size() == 2);
   for (const Finding& f : r.findings) CHECK(f.images.size() == 1);
 }
+
+TEST_CASE("a sandbox image that cannot be pulled: kubelet's four lines are one attempt", "[correlate][views]") {
+  // samples/stories/sandbox.*: 3 RunPodSandbox attempts of shop/web-1, each
+  // failing to pull registry.k8s.io/pause:3.9; the events list also holds
+  // db/db-0's 3 failed init-container pulls.
+  RunResult r = analyse_text(pullscan::test::read_file(pullscan::test::source_path("samples/stories/sandbox.journal.txt")));
+  REQUIRE(r.attempts.size() == 3);
+  for (const PullAttempt& a : r.attempts) {
+    CHECK(a.image == "registry.k8s.io/pause:3.9");
+    CHECK(a.container == "(sandbox)");
+    CHECK(a.pod == "web-1");
+    CHECK(a.class_id == "dns_failure");
+    CHECK((a.sources & source_bit(Source::kubelet)));
+    CHECK((a.sources & source_bit(Source::containerd)));
+  }
+  ViewCounts both = count_views({"samples/stories/sandbox.journal.txt", "samples/stories/sandbox.events.json"});
+  CHECK(both.attempts == 6);
+  CHECK(both.per_image["registry.k8s.io/pause:3.9"] == 3);
+}

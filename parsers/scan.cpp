@@ -179,7 +179,9 @@ class InputScanner {
       LineContext ctx = context("", doc_first_line_);
       std::vector<JournalEntry> entries;
       std::string error;
+      size_t before = out_.size();
       if (!decode_yaml_documents(doc_buf_, ctx, out_, entries, doc_state_, error)) doc_error_ = error;
+      note_exact_year(before);
       doc_buf_.clear();
     } else if (doc_depth_ > 0 && !doc_buf_.empty()) {
       doc_error_ = "the input ends inside a JSON value (cut short?)";
@@ -286,11 +288,25 @@ class InputScanner {
     doc_in_string_ = doc_escape_ = false;
     LineContext ctx = context(doc_buf_.size() < 4096 ? std::string_view(doc_buf_) : std::string_view(), doc_first_line_);
     std::vector<JournalEntry> entries;
+    size_t before = out_.size();
     if (!decode_json_document(doc_buf_, ctx, out_, entries, doc_state_) && doc_error_.empty())
       doc_error_ = fmt::format("line {}: not valid JSON", doc_first_line_);
+    note_exact_year(before);
     for (const JournalEntry& j : entries) decode_journal_entry(j, doc_first_line_);
     doc_buf_.clear();
     return true;
+  }
+
+  // Kubernetes objects carry RFC 3339 times: their year is the run's for the
+  // inputs that have none (a kubelet-only journal next to an events list).
+  void note_exact_year(size_t first_new) {
+    if (clock_.saw_exact_year) return;
+    for (size_t i = first_new; i < out_.size(); ++i)
+      if (out_[i].time_ns && (out_[i].time_flags & time_has_year)) {
+        clock_.saw_exact_year = true;
+        clock_.exact_year = year_of(out_[i].time_ns);
+        return;
+      }
   }
 
   // A journal JSON entry's MESSAGE goes where a short-mode payload goes.

@@ -235,7 +235,8 @@ int64_t Correlator::find_for_backoff(const Event& e, uint64_t seq) const {
   // cause when classified). kubelet's lines and an events list fold into
   // what their own view saw fail, so that an events list holding only
   // back-offs next to a journal still shows the episode it stands for; a
-  // pod's status is a snapshot of its latest attempt, whoever saw it.
+  // pod's status is a snapshot of its latest attempt, whoever saw it; and any
+  // view's notice joins another view's attempt made of back-offs alone.
   const bool any_view = e.source == Source::event && e.channel == 1;
   int64_t best = -1;
   int rank = -1;  // before the notice (2) over after it (0); a named pod +1
@@ -249,7 +250,9 @@ int64_t Correlator::find_for_backoff(const Event& e, uint64_t seq) const {
     if (e.image.empty() && e.pod.empty() && !(a.backoffs && (a.sources & source_bit(e.source)))) return;
     if (e.image.empty() && !e.pod.empty() && a.pod != e.pod) return;
     if (!same_pod(e, a)) return;
-    if (!any_view && !(a.sources & source_bit(e.source))) return;
+    // Another view's back-off-only attempt is the same back-off series.
+    const bool backoff_only = !started_by_[i] && !ended_by_[i] && a.backoffs > 0;
+    if (!any_view && !backoff_only && !(a.sources & source_bit(e.source))) return;
     const bool before = a.first_ns && e.time_ns ? a.first_ns <= e.time_ns + kClockGrainNs : opened_at_[i] < seq;
     if (!near(before ? a.last_ns : a.first_ns, e.time_ns, opt_.end_window_ns * 10)) return;
     int r = (before ? 2 : 0) + (e.pod.empty() || !a.pod.empty() ? 1 : 0);
@@ -423,6 +426,10 @@ void Correlator::finish() {
   // reports the back-offs of a span at its last time, often before the
   // failures of the same span: fold them once every pull is in place.
   settle_spans();
+  // Notices that name no image (`kubectl get pods` rows, `Error:
+  // ImagePullBackOff`) fold after those that do, into what they made.
+  std::stable_partition(deferred_backoffs_.begin(), deferred_backoffs_.end(),
+                        [&](const std::pair<uint32_t, uint64_t>& d) { return !events_[d.first].image.empty(); });
   for (const auto& [index, seq] : deferred_backoffs_) fold_backoff(index, seq);
   deferred_backoffs_.clear();
   for (PullAttempt& a : attempts_) {

@@ -365,3 +365,24 @@ TEST_CASE("a sandbox image that cannot be pulled: kubelet's four lines are one a
   CHECK(both.attempts == 6);
   CHECK(both.per_image["registry.k8s.io/pause:3.9"] == 3);
 }
+
+TEST_CASE("one pod in back-off seen four ways is one back-off attempt with its cause", "[correlate][views]") {
+  // samples/stories/backoff-132.*: kubelet 1.32's back-off lines carry the
+  // cause; the events list, a `get pods` table and the pod status do not.
+  // The journal has no year: next to the events list it takes theirs.
+  const std::string d = "samples/stories/backoff-132.";
+  for (std::vector<std::string> paths :
+       {std::vector<std::string>{d + "journal.txt", d + "events.json"}, {d + "events.json", d + "journal.txt", d + "pods.json"},
+        {d + "get-pods.txt", d + "pods.json"}, {d + "journal.txt", d + "get-pods.txt", d + "events.json", d + "pods.json"}}) {
+    auto res = pullscan::test::run_tool(pullscan::test::scan_options(paths, "json"));
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    REQUIRE(parser.parse(res.out).get(doc) == simdjson::SUCCESS);
+    INFO(paths.size() << " views, first " << paths[0]);
+    CHECK(int64_t(doc["summary"]["attempts"]) == 1);
+    CHECK(int64_t(doc["summary"]["backoff"]) == 1);
+    simdjson::dom::element a = doc["attempts"].at(0);
+    CHECK(std::string_view(a["class"]) == "not_found");
+    if (!a["first_seen"].is_null()) CHECK(std::string_view(a["first_seen"]).substr(0, 4) == "2025");
+  }
+}

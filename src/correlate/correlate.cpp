@@ -130,18 +130,32 @@ int64_t Correlator::find_open_for_start(const Event& e, uint32_t channel) const 
       if (a.first_ns >= e.first_ns - opt_.start_window_ns && a.first_ns <= e.time_ns + opt_.start_window_ns) return i;
     }
   }
-  for (auto r = same->rbegin(); r != same->rend(); ++r) {
-    const PullAttempt& a = attempts_[*r];
-    if ((started_by_[*r] & channel) || !same_pod(e, a)) continue;
-    // Ended already: by this view, so this is the next pull; by another
-    // view, still this pull when that end is not before this start (events
-    // keep whole seconds: an event at 12:05:40 for containerd's 12:05:40.7),
-    // or when this line has no time at all (a describe row, a snapshot).
-    if (ended_by_[*r] && ((ended_by_[*r] & view_channels(e)) ||
-                          (e.time_ns && (!ended_at_[*r] || ended_at_[*r] < e.time_ns - kClockGrainNs))))
-      continue;
-    if (!near(a.first_ns, e.time_ns, opt_.start_window_ns)) continue;
-    return *r;
+  // Ended already: by this view, so this is the next pull; by another view,
+  // still this pull when that end is not before this start (events keep
+  // whole seconds: an event at 12:05:40 for containerd's 12:05:40.7), or
+  // when this line has no time at all (a describe row, a snapshot).
+  auto still_open = [&](uint32_t i) {
+    return !ended_by_[i] || (!(ended_by_[i] & view_channels(e)) &&
+                             (!e.time_ns || (ended_at_[i] && ended_at_[i] >= e.time_ns - kClockGrainNs)));
+  };
+  // Several open pulls of one image on one node (pods started together)
+  // are taken in the order they began.
+  for (uint32_t i : *same) {
+    const PullAttempt& a = attempts_[i];
+    if ((started_by_[i] & channel) || !same_pod(e, a) || !still_open(i)) continue;
+    if (near(a.first_ns, e.time_ns, opt_.start_window_ns)) return i;
+  }
+  // kubelet records Pulling when it queues a pull; with serialized pulls
+  // (its default) the runtime starts it when the pulls before it are done,
+  // as `Pulled ... (Y including waiting)` says: the oldest pull only kubelet
+  // and its events have seen is the one the runtime starts now.
+  constexpr uint8_t runtimes = 1u << static_cast<unsigned>(Source::containerd) | 1u << static_cast<unsigned>(Source::crio);
+  if (!(source_bit(e.source) & runtimes)) return -1;
+  for (uint32_t i : *same) {
+    const PullAttempt& a = attempts_[i];
+    if ((a.sources & (runtimes | source_bit(Source::docker))) || !still_open(i)) continue;
+    if (a.first_ns && e.time_ns && (a.first_ns > e.time_ns || e.time_ns - a.first_ns > opt_.end_window_ns * 10)) continue;
+    return i;
   }
   return -1;
 }
@@ -175,6 +189,9 @@ int64_t Correlator::find_for_outcome(const Event& e, uint32_t channel) const {
         for (uint32_t i : *same)
           if (usable(i)) return i;
       } else {
+        // The most recent pull this view saw begin, else the most recent.
+        for (auto r = same->rbegin(); r != same->rend(); ++r)
+          if ((started_by_[*r] & view_channels(e)) && usable(*r)) return *r;
         for (auto r = same->rbegin(); r != same->rend(); ++r)
           if (usable(*r)) return *r;
       }
@@ -206,24 +223,34 @@ int64_t Correlator::find_for_outcome(const Event& e, uint32_t channel) const {
 }
 
 int64_t Correlator::find_latest(const Event& e) const {
-  // A line that names a pod belongs with that pod's attempt first; an attempt
-  // no line has tied to a pod yet (containerd's view) comes second, because
-  // another pod pulling the same image may own it.
-  int64_t podless = -1;
-  for (size_t i = attempts_.size(); i-- > 0;) {
+  // The most recent pull that this line's own view began and has not ended
+  // (containerd's `stop pulling image` and `Pulled image ... in` come just
+  // before or after its outcome, while kubelet may have queued more pulls of
+  // the image); else the most recent one it began. Otherwise a line that
+  // names a pod belongs with that pod's attempt before one no line has tied
+  // to a pod yet, which another pod pulling the same image may own.
+  const uint32_t view = view_channels(e);
+  int64_t best = -1;
+  int best_rank = -1;
+  auto consider = [&](uint32_t i) {
     const PullAttempt& a = attempts_[i];
-    if (!same_node(e, a)) continue;
-    if (!near(a.last_ns, e.time_ns, opt_.end_window_ns * 10)) continue;
-    if (!e.image.empty() && a.image != e.image) continue;
-    if (e.image.empty() && (e.pod.empty() || a.pod != e.pod)) continue;
-    if (!same_pod(e, a)) continue;
-    if (!e.pod.empty() && a.pod.empty()) {
-      if (podless < 0) podless = static_cast<int64_t>(i);
-      continue;
+    if (!same_node(e, a)) return;
+    if (!near(a.last_ns, e.time_ns, opt_.end_window_ns * 10)) return;
+    if (e.image.empty() && (e.pod.empty() || a.pod != e.pod)) return;
+    if (!same_pod(e, a)) return;
+    int rank = (started_by_[i] & view) ? ((ended_by_[i] & view) ? 2 : 3) : (!e.pod.empty() && a.pod.empty()) ? 0 : 1;
+    if (rank > best_rank) {  // newest first: ties keep the most recent
+      best = i;
+      best_rank = rank;
     }
-    return static_cast<int64_t>(i);
+  };
+  if (!e.image.empty()) {
+    if (const std::vector<uint32_t>* same = candidates(e))
+      for (auto r = same->rbegin(); r != same->rend(); ++r) consider(*r);
+  } else {
+    for (size_t i = attempts_.size(); i-- > 0;) consider(static_cast<uint32_t>(i));
   }
-  return podless;
+  return best;
 }
 
 int64_t Correlator::find_for_backoff(const Event& e, uint64_t seq) const {

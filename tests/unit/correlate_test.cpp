@@ -386,3 +386,28 @@ TEST_CASE("one pod in back-off seen four ways is one back-off attempt with its c
     if (!a["first_seen"].is_null()) CHECK(std::string_view(a["first_seen"]).substr(0, 4) == "2025");
   }
 }
+
+TEST_CASE("serialized pulls: the runtime starts a pull kubelet queued long before", "[correlate][views]") {
+  // samples/stories/serialized*: kubelet records Pulling for both pods at
+  // 12:00:00; containerd pulls one image for 30 s, then the queued one.
+  for (std::string story : {"serialized", "serialized-queue"}) {
+    INFO(story);
+    const std::string j = "samples/stories/" + story + ".journal.txt", ev = "samples/stories/" + story + ".events.json";
+    for (std::vector<std::string> paths : {std::vector<std::string>{j, ev}, {ev, j}}) {
+      ViewCounts c = count_views(paths);
+      CHECK(c.attempts == 2);
+      CHECK(c.succeeded == 2);
+    }
+  }
+  // The same image for two pods: the 30 s pull is big-a's, the quick one big-b's.
+  auto res = pullscan::test::run_tool(
+      pullscan::test::scan_options({"samples/stories/serialized.journal.txt", "samples/stories/serialized.events.json"}, "json"));
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  REQUIRE(parser.parse(res.out).get(doc) == simdjson::SUCCESS);
+  for (simdjson::dom::element a : simdjson::dom::array(doc["attempts"])) {
+    std::string_view pod = a["pod"];
+    std::string_view last = a["last_seen"];
+    CHECK(((pod == "big-a" && last == "2025-06-10T12:00:30.000Z") || (pod == "big-b" && last == "2025-06-10T12:00:30.500Z")));
+  }
+}

@@ -113,6 +113,7 @@ void decode_event(element ev, const LineContext& ctx, std::vector<Event>& out, D
   }
   for (size_t i = before; i < out.size(); ++i) {
     Event& e = out[i];
+    if (uid != "/") e.object_uid = uid;
     e.ns = std::string(str(regarding, "namespace"));
     e.pod = std::string(str(regarding, "name"));
     std::string_view fp = str(regarding, "fieldPath");

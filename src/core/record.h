@@ -75,6 +75,7 @@ struct Event {
                                 // failed (2), kuberuntime's "Failed to pull image" (3); event (0), pod status (1),
                                 // an `Error: <state>` event (2), and the same two as kubelet logs them at -v=3 (3, 4)
   std::string age;              // a relative age as a kubectl table printed it ("90s", "16m"), kept as is
+  std::string object_uid;       // a Kubernetes Event's metadata.uid: one object in several inputs counts once
   int32_t ratelimit_remaining = -1;  // registry_response: ratelimit-remaining (pulls left in the window)
   int32_t ratelimit_limit = -1;      // ratelimit-limit
   int32_t ratelimit_window_s = -1;   // the `w=` of those headers, seconds

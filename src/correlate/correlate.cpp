@@ -134,9 +134,12 @@ int64_t Correlator::find_open_for_start(const Event& e, uint32_t channel) const 
   // still this pull when that end is not before this start (events keep
   // whole seconds: an event at 12:05:40 for containerd's 12:05:40.7), or
   // when this line has no time at all (a describe row, a snapshot).
+  // Events sorted by their whole-second time can list a pull's Failed
+  // before its Pulling: that second's end is still this pull's.
   auto still_open = [&](uint32_t i) {
-    return !ended_by_[i] || (!(ended_by_[i] & view_channels(e)) &&
-                             (!e.time_ns || (ended_at_[i] && ended_at_[i] >= e.time_ns - kClockGrainNs)));
+    if (!ended_by_[i]) return true;
+    if (ended_by_[i] & view_channels(e)) return e.source == Source::event && e.time_ns && ended_at_[i] == e.time_ns;
+    return !e.time_ns || (ended_at_[i] && ended_at_[i] >= e.time_ns - kClockGrainNs);
   };
   // Several open pulls of one image on one node (pods started together)
   // are taken in the order they began.
@@ -490,10 +493,50 @@ void Correlator::finish() {
   }
 }
 
+namespace {
+
+// The same Event object read from several inputs (snapshots of `kubectl get
+// events` taken an hour apart, a watch capture and a list): each input
+// counts it from its first occurrence, so the input that saw the most of it
+// holds the others' repeats. Its events stand; the others' are left out.
+std::vector<char> repeated_objects(const std::vector<Event>& events) {
+  std::vector<char> skip(events.size(), 0);
+  struct Seen {
+    int64_t count = 0, lines = 0;
+  };
+  std::map<std::string_view, std::map<uint32_t, Seen>> by_object;
+  for (const Event& e : events)
+    if (!e.object_uid.empty()) {
+      Seen& s = by_object[e.object_uid][e.where.input];
+      s.count += e.count;
+      ++s.lines;
+    }
+  std::map<std::string_view, uint32_t> keep;
+  for (const auto& [uid, inputs] : by_object) {
+    if (inputs.size() < 2) continue;
+    auto best = inputs.begin();
+    for (auto it = inputs.begin(); it != inputs.end(); ++it)
+      if (std::tie(it->second.count, it->second.lines) > std::tie(best->second.count, best->second.lines)) best = it;
+    keep[uid] = best->first;
+  }
+  if (keep.empty()) return skip;
+  for (size_t i = 0; i < events.size(); ++i)
+    if (!events[i].object_uid.empty()) {
+      auto k = keep.find(events[i].object_uid);
+      skip[i] = k != keep.end() && k->second != events[i].where.input;
+    }
+  return skip;
+}
+
+}  // namespace
+
 void correlate(const std::vector<Event>& events, std::vector<PullAttempt>& attempts, std::vector<int64_t>& attempt_of,
                uint32_t first_id) {
-  std::vector<uint32_t> order(events.size());
-  std::iota(order.begin(), order.end(), 0u);
+  const std::vector<char> repeated = repeated_objects(events);
+  std::vector<uint32_t> order;
+  order.reserve(events.size());
+  for (uint32_t i = 0; i < events.size(); ++i)
+    if (!repeated[i]) order.push_back(i);
   // A line without a time (a pasted table row) sorts where it was written:
   // at the time of the last timed line before it in the same input. With no
   // timed line before it (a pod's status, `kubectl describe` rows) it is a

@@ -411,3 +411,13 @@ TEST_CASE("serialized pulls: the runtime starts a pull kubelet queued long befor
     CHECK(((pod == "big-a" && last == "2025-06-10T12:00:30.000Z") || (pod == "big-b" && last == "2025-06-10T12:00:30.500Z")));
   }
 }
+
+TEST_CASE("one Event object read from several captures counts once", "[correlate][views]") {
+  // samples/k8s/snapshot-*: the same Event objects (same metadata.uid) in two
+  // list snapshots (count 3 at 12:01:10, count 4 at 12:02) and a watch.
+  const std::string a = "samples/k8s/snapshot-1201.events.json", b = "samples/k8s/snapshot-1202.events.json",
+                    w = "samples/k8s/snapshot-watch.events.json";
+  CHECK(count_views({a}).attempts == 3);
+  for (std::vector<std::string> paths : {std::vector<std::string>{b}, {a, b}, {b, a}, {w, b}, {b, w}, {a, w, b}})
+    CHECK(count_views(paths).attempts == 4);
+}

@@ -364,22 +364,30 @@ void Correlator::join_span(uint32_t index) {
     seen_last = std::max(seen_last, a.first_ns);
   }
   const int64_t k = static_cast<int64_t>(opened.size());
-  int64_t from = e.first_ns, to = e.time_ns;
-  bool include_to = true;
-  if (seen_first != INT64_MAX) {
-    // The other views saw the start or the end of the span: the rest is
-    // on the side they did not see.
-    if (seen_first - e.first_ns >= e.time_ns - seen_last) {
-      to = std::max(from, seen_first);
-      include_to = false;
-    } else {
-      from = std::min(to, seen_last);
-      for (int64_t i = 0; i < k; ++i) place(opened[static_cast<size_t>(i)], to - (to - from) * i / k);
-      return;
-    }
+  const int64_t first = e.first_ns, last = e.time_ns;
+  auto spread = [&](size_t from_index, int64_t n, int64_t a, int64_t b, bool include_b) {
+    const int64_t steps = include_b && n > 1 ? n - 1 : n;
+    for (int64_t i = 0; i < n; ++i) place(opened[from_index + static_cast<size_t>(i)], a + (b - a) * i / steps);
+  };
+  if (seen_first == INT64_MAX) {
+    spread(0, k, first, last, true);
+    return;
   }
-  const int64_t steps = include_to && k > 1 ? k - 1 : k;
-  for (int64_t i = 0; i < k; ++i) place(opened[static_cast<size_t>(i)], from + (to - from) * i / std::max<int64_t>(1, steps));
+  // The other views saw part of the span. firstTimestamp and lastTimestamp
+  // are pulls too: the rest go to the stretches no other view saw, in
+  // proportion to their lengths.
+  const int64_t before = seen_first - first > kClockGrainNs ? seen_first - first : 0;
+  const int64_t after = last - seen_last > kClockGrainNs ? last - seen_last : 0;
+  if (!before && !after) {
+    spread(0, k, first, last, true);
+    return;
+  }
+  int64_t n_before = !after ? k : !before ? 0 : std::clamp<int64_t>((k * before + (before + after) / 2) / (before + after), 1, k - 1);
+  if (k == 1 && before && after) n_before = before >= after ? 1 : 0;
+  spread(0, n_before, first, seen_first, false);
+  const int64_t n_after = k - n_before;
+  for (int64_t i = 0; i < n_after; ++i)
+    place(opened[static_cast<size_t>(n_before + i)], last - (last - seen_last) * i / n_after);
 }
 
 void Correlator::place(uint32_t ai, int64_t t) {

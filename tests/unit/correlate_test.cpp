@@ -8,6 +8,7 @@
 
 #include "../helpers.h"
 #include "core/text.h"
+#include "core/timeutil.h"
 
 using namespace pullscan;
 using pullscan::test::analyse_text;
@@ -420,4 +421,18 @@ TEST_CASE("one Event object read from several captures counts once", "[correlate
   CHECK(count_views({a}).attempts == 3);
   for (std::vector<std::string> paths : {std::vector<std::string>{b}, {a, b}, {b, a}, {w, b}, {b, w}, {a, w, b}})
     CHECK(count_views(paths).attempts == 4);
+}
+
+TEST_CASE("an event's span wider than the journal on both sides keeps both ends", "[correlate][views]") {
+  // samples/stories/span-window.*: Failed x10 from 11:40:00 to 12:06:00; the
+  // journal (11:55-12:03) has the pulls of 11:56 and 12:01.
+  RunResult r = analyse_text(pullscan::test::read_file(pullscan::test::source_path("samples/stories/span-window.events.json")) +
+                             pullscan::test::read_file(pullscan::test::source_path("samples/stories/span-window.journal.txt")));
+  REQUIRE(r.attempts.size() == 10);
+  REQUIRE(r.findings.size() == 1);
+  CHECK(format_iso_ms(r.findings[0].first_ns) == "2025-06-10T11:40:00.000Z");
+  CHECK(format_iso_ms(r.findings[0].last_ns) == "2025-06-10T12:06:00.000Z");
+  int after_journal = 0;
+  for (const PullAttempt& a : r.attempts) after_journal += a.first_ns > r.attempts[0].first_ns && format_iso_ms(a.first_ns) > "2025-06-10T12:02";
+  CHECK(after_journal >= 1);
 }

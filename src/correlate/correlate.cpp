@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <bit>
 #include <numeric>
+#include <set>
 #include <tuple>
 
 #include "core/image_ref.h"
@@ -61,16 +62,42 @@ bool same_pod(const Event& e, const PullAttempt& a) {
   return e.pod.empty() || a.pod.empty() || (a.pod == e.pod && (a.ns.empty() || e.ns.empty() || a.ns == e.ns));
 }
 
-bool same_node(const Event& e, const PullAttempt& a) { return e.node.empty() || a.node == e.node; }
-
 }  // namespace
 
 Correlator::Correlator(const std::vector<Event>& events, std::vector<PullAttempt>& attempts, CorrelateOptions opt)
-    : events_(events), attempts_(attempts), opt_(opt) {}
+    : events_(events), attempts_(attempts), opt_(opt) {
+  // Kubernetes names a node by its node name, often the host's FQDN
+  // (ip-10-0-1-23.eu-west-1.compute.internal); journald prints the short
+  // hostname (ip-10-0-1-23). A short name that exactly one longer name of
+  // the run starts with (and a dot) is that node.
+  std::set<std::string_view> names;
+  for (const Event& e : events_)
+    if (!e.node.empty()) names.insert(e.node);
+  for (std::string_view n : names) {
+    if (n.find('.') != std::string_view::npos) continue;
+    const std::string prefix = std::string(n) + '.';
+    auto it = names.lower_bound(prefix);
+    if (it == names.end() || it->substr(0, prefix.size()) != prefix) continue;
+    auto next = std::next(it);
+    if (next != names.end() && next->substr(0, prefix.size()) == prefix) continue;  // ambiguous
+    node_alias_.emplace(std::string(n), std::string(*it));
+  }
+}
+
+const std::string& Correlator::node_of(const Event& e) const {
+  if (node_alias_.empty() || e.node.empty()) return e.node;
+  auto it = node_alias_.find(e.node);
+  return it == node_alias_.end() ? e.node : it->second;
+}
+
+bool Correlator::same_node(const Event& e, const PullAttempt& a) const {
+  const std::string& node = node_of(e);
+  return node.empty() || a.node == node;
+}
 
 uint32_t Correlator::open_attempt(const Event& e) {
   PullAttempt a;
-  a.node = e.node;
+  a.node = node_of(e);
   a.image = e.image;
   a.first_ns = a.last_ns = e.time_ns;
   attempts_.push_back(std::move(a));
@@ -91,8 +118,9 @@ void Correlator::index_attempt(uint32_t ai) {
 }
 
 const std::vector<uint32_t>* Correlator::candidates(const Event& e) const {
-  const auto& map = e.node.empty() ? by_image_ : by_key_;
-  auto it = map.find(e.node.empty() ? e.image : key_of(e.node, e.image));
+  const std::string& node = node_of(e);
+  const auto& map = node.empty() ? by_image_ : by_key_;
+  auto it = map.find(node.empty() ? e.image : key_of(node, e.image));
   return it == map.end() ? nullptr : &it->second;
 }
 
@@ -112,8 +140,9 @@ void Correlator::attach(uint32_t ai, uint32_t index, const Event& e, bool identi
   }
   if (a.container.empty() && !e.container.empty()) a.container = e.container;
   if (a.age.empty() && !e.age.empty()) a.age = e.age;
-  const bool named = (a.node.empty() && !e.node.empty()) || (a.image.empty() && !e.image.empty());
-  if (a.node.empty() && !e.node.empty()) a.node = e.node;
+  const std::string& node = node_of(e);
+  const bool named = (a.node.empty() && !node.empty()) || (a.image.empty() && !e.image.empty());
+  if (a.node.empty() && !node.empty()) a.node = node;
   if (a.image.empty() && !e.image.empty()) a.image = e.image;
   if (named) index_attempt(ai);
 }
@@ -309,7 +338,7 @@ int64_t Correlator::find_for_host(const Event& e) const {
   int64_t fallback = -1;
   for (size_t i = attempts_.size(); i-- > 0;) {
     const PullAttempt& a = attempts_[i];
-    if (a.node != e.node || ended_by_[i] || !(a.sources & source_bit(Source::containerd))) continue;
+    if (a.node != node_of(e) || ended_by_[i] || !(a.sources & source_bit(Source::containerd))) continue;
     if (!near(a.first_ns, e.time_ns, opt_.end_window_ns * 10)) continue;
     size_t slash = a.image.find('/');
     std::string path = slash == std::string::npos ? a.image : a.image.substr(slash + 1);

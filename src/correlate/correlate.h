@@ -53,6 +53,8 @@ class Correlator {
   void place(uint32_t attempt, int64_t t);
   void fold_backoff(uint32_t index, uint64_t seq);
   int64_t find_for_host(const Event& e) const;
+  const std::string& node_of(const Event& e) const;  // e's node, under the name the run knows it by
+  bool same_node(const Event& e, const PullAttempt& a) const;  // e names no node, or a's
   uint32_t open_attempt(const Event& e);
   void index_attempt(uint32_t attempt);  // under its node|image and its image
   const std::vector<uint32_t>* candidates(const Event& e) const;  // same node (any, if e names none) and image
@@ -69,6 +71,7 @@ class Correlator {
   uint64_t seq_ = 0;                 // add() calls so far
   std::vector<uint32_t> deferred_spans_;                          // events counted over a span
   std::vector<std::pair<uint32_t, uint64_t>> deferred_backoffs_;  // event index, its add() call
+  std::map<std::string, std::string> node_alias_;          // short hostname -> the node name the run also has
   std::map<std::string, std::vector<uint32_t>> by_key_;    // node|image -> attempts, oldest first
   std::map<std::string, std::vector<uint32_t>> by_image_;  // image -> attempts on any node, oldest first
 };

@@ -436,3 +436,12 @@ TEST_CASE("an event's span wider than the journal on both sides keeps both ends"
   for (const PullAttempt& a : r.attempts) after_journal += a.first_ns > r.attempts[0].first_ns && format_iso_ms(a.first_ns) > "2025-06-10T12:02";
   CHECK(after_journal >= 1);
 }
+
+TEST_CASE("a short hostname in the journal is the node the events name by its FQDN", "[correlate][views]") {
+  // samples/stories/fqdn.*: 3 failed pulls on ip-10-0-1-23.eu-west-1.compute.internal.
+  CHECK(count_views({"samples/stories/fqdn.journal.txt", "samples/stories/fqdn.events.json"}).attempts == 3);
+  RunResult r = analyse_text(pullscan::test::read_file(pullscan::test::source_path("samples/stories/fqdn.journal.txt")) +
+                             pullscan::test::read_file(pullscan::test::source_path("samples/stories/fqdn.events.json")));
+  REQUIRE(r.findings.size() == 1);
+  CHECK(r.findings[0].nodes == std::vector<std::string>{"ip-10-0-1-23.eu-west-1.compute.internal"});
+}

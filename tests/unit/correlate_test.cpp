@@ -440,8 +440,13 @@ TEST_CASE("an event's span wider than the journal on both sides keeps both ends"
 TEST_CASE("a short hostname in the journal is the node the events name by its FQDN", "[correlate][views]") {
   // samples/stories/fqdn.*: 3 failed pulls on ip-10-0-1-23.eu-west-1.compute.internal.
   CHECK(count_views({"samples/stories/fqdn.journal.txt", "samples/stories/fqdn.events.json"}).attempts == 3);
-  RunResult r = analyse_text(pullscan::test::read_file(pullscan::test::source_path("samples/stories/fqdn.journal.txt")) +
-                             pullscan::test::read_file(pullscan::test::source_path("samples/stories/fqdn.events.json")));
-  REQUIRE(r.findings.size() == 1);
-  CHECK(r.findings[0].nodes == std::vector<std::string>{"ip-10-0-1-23.eu-west-1.compute.internal"});
+  auto res = pullscan::test::run_tool(
+      pullscan::test::scan_options({"samples/stories/fqdn.journal.txt", "samples/stories/fqdn.events.json"}, "json"));
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  REQUIRE(parser.parse(res.out).get(doc) == simdjson::SUCCESS);
+  REQUIRE(simdjson::dom::array(doc["findings"]).size() == 1);
+  simdjson::dom::array nodes = doc["findings"].at(0)["nodes"];
+  REQUIRE(nodes.size() == 1);
+  CHECK(std::string_view(nodes.at(0)) == "ip-10-0-1-23.eu-west-1.compute.internal");
 }

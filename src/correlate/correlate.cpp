@@ -221,9 +221,15 @@ int64_t Correlator::find_for_outcome(const Event& e, uint32_t channel) const {
         for (uint32_t i : *same)
           if (usable(i)) return i;
       } else {
-        // The most recent pull this view saw begin, else the most recent.
+        // A pull this view saw begin and not end, the oldest first (pulls
+        // its own view began before are ended: only concurrent ones are
+        // open); else the most recent pull another view saw end (kubelet
+        // reports a failure just after the runtime does, while a concurrent
+        // pull may still run); else the most recent.
+        for (uint32_t i : *same)
+          if ((started_by_[i] & view_channels(e)) && usable(i)) return i;
         for (auto r = same->rbegin(); r != same->rend(); ++r)
-          if ((started_by_[*r] & view_channels(e)) && usable(*r)) return *r;
+          if (ended_by_[*r] && usable(*r)) return *r;
         for (auto r = same->rbegin(); r != same->rend(); ++r)
           if (usable(*r)) return *r;
       }

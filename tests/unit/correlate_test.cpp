@@ -450,3 +450,23 @@ TEST_CASE("a short hostname in the journal is the node the events name by its FQ
   REQUIRE(nodes.size() == 1);
   CHECK(std::string_view(nodes.at(0)) == "ip-10-0-1-23.eu-west-1.compute.internal");
 }
+
+TEST_CASE("two pods pulling one image at the same moments keep their own pulls", "[correlate][views]") {
+  // samples/stories/two-pods.*: web-a pulls at 12:00:00.100, 12:00:12.200,
+  // 12:00:40.300; web-b at 12:00:00.150, 12:00:12.900, 12:00:41.000.
+  auto res = pullscan::test::run_tool(
+      pullscan::test::scan_options({"samples/stories/two-pods.journal.txt", "samples/stories/two-pods.events.json"}, "json"));
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  REQUIRE(parser.parse(res.out).get(doc) == simdjson::SUCCESS);
+  std::map<std::string, std::string> pod_of;
+  for (simdjson::dom::element a : simdjson::dom::array(doc["attempts"]))
+    pod_of[std::string(std::string_view(a["first_seen"]))] = std::string(std::string_view(a["pod"]));
+  CHECK(pod_of.size() == 6);
+  CHECK(pod_of["2025-06-10T12:00:00.100Z"] == "web-a");
+  CHECK(pod_of["2025-06-10T12:00:00.150Z"] == "web-b");
+  CHECK(pod_of["2025-06-10T12:00:12.200Z"] == "web-a");
+  CHECK(pod_of["2025-06-10T12:00:12.900Z"] == "web-b");
+  CHECK(pod_of["2025-06-10T12:00:40.300Z"] == "web-a");
+  CHECK(pod_of["2025-06-10T12:00:41.000Z"] == "web-b");
+}

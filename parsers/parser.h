@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -49,6 +50,10 @@ struct ScanOptions {
 /// What scanning one input learned about its clock.
 struct InputClock {
   std::vector<std::pair<int64_t, int64_t>> samples;  // (naive local ns, UTC ns)
+  // The first pairing of each host, for journals of several nodes in one
+  // file (their zones may differ); at most kMaxHostClocks hosts.
+  std::map<std::string, std::pair<int64_t, int64_t>> host_samples;
+  static constexpr size_t kMaxHostClocks = 1024;
   int64_t mtime_ns = 0;
   bool saw_exact_year = false;
   int exact_year = 0;

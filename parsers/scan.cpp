@@ -416,6 +416,8 @@ class InputScanner {
     }
     // Only the first pairing is used (resolve_times): keeping one per line would grow with the input.
     if (clock_.samples.empty() && !samples.empty()) clock_.samples.emplace_back(samples.front().naive_local_ns, samples.front().utc_ns);
+    if (!samples.empty() && !ctx.node.empty() && clock_.host_samples.size() < InputClock::kMaxHostClocks)
+      clock_.host_samples.try_emplace(std::string(ctx.node), samples.front().naive_local_ns, samples.front().utc_ns);
     // An error-level line of a program no decoder knows the wording of
     // (dockerd, CRI-O, a CLI run under systemd, containerd's ctr) that holds a
     // pull error leaf is still evidence.
@@ -856,6 +858,8 @@ bool PartJoiner::add(ScanPart& part) {
     clock_.mtime_ns = part.clock.mtime_ns;
   }
   if (clock_.samples.empty() && !part.clock.samples.empty()) clock_.samples.push_back(part.clock.samples.front());
+  for (const auto& [host, sample] : part.clock.host_samples)
+    if (clock_.host_samples.size() < InputClock::kMaxHostClocks) clock_.host_samples.try_emplace(host, sample);
   if (part.clock.saw_exact_year && !clock_.saw_exact_year) {
     clock_.saw_exact_year = true;
     clock_.exact_year = part.clock.exact_year;
@@ -896,9 +900,19 @@ void scan_text(std::string_view text, uint32_t input_index, const ScanOptions& o
   info.events = out.size() - before;
 }
 
+namespace {
+
+// The zone offset a (naive local, UTC) pairing shows, to the quarter hour.
+int64_t zone_offset(int64_t naive, int64_t utc, int year) {
+  constexpr int64_t kQuarterHour = 15LL * 60 * 1000000000LL;
+  int64_t diff = rebase_year(naive, year) - utc;
+  return (diff >= 0 ? (diff + kQuarterHour / 2) : (diff - kQuarterHour / 2)) / kQuarterHour * kQuarterHour;
+}
+
+}  // namespace
+
 void resolve_times(const ScanOptions& opt, std::vector<InputInfo>& inputs, const std::vector<InputClock>& clocks,
                    std::vector<Event>& events, int now_year) {
-  constexpr int64_t kQuarterHour = 15LL * 60 * 1000000000LL;
   // What the set as a whole revealed: the first input with a real year.
   std::optional<int> set_year;
   for (const InputClock& c : clocks) {
@@ -913,6 +927,7 @@ void resolve_times(const ScanOptions& opt, std::vector<InputInfo>& inputs, const
     int64_t offset_ns;
     int64_t latest_ns;    // the input was written by then (collection time, mtime); 0 = unknown
     int64_t earliest_ns;  // its first exact timestamp: later lines are not before it; 0 = unknown
+    std::map<std::string_view, int64_t> host_offset_ns;  // hosts of the input in another zone than its first
   };
   std::vector<Resolved> per_input(clocks.size());
   for (size_t i = 0; i < clocks.size(); ++i) {
@@ -925,9 +940,7 @@ void resolve_times(const ScanOptions& opt, std::vector<InputInfo>& inputs, const
     if (!c.samples.empty()) {
       auto [naive, utc] = c.samples.front();
       own_year = year_of(utc);
-      int64_t local = rebase_year(naive, *own_year);
-      int64_t diff = local - utc;
-      own_offset = (diff >= 0 ? (diff + kQuarterHour / 2) : (diff - kQuarterHour / 2)) / kQuarterHour * kQuarterHour;
+      own_offset = zone_offset(naive, utc, *own_year);
     } else if (c.saw_exact_year) {
       own_year = c.exact_year;
     }
@@ -964,30 +977,45 @@ void resolve_times(const ScanOptions& opt, std::vector<InputInfo>& inputs, const
     int64_t latest = 0;
     if (!opt.year && !own_year) latest = c.collected_ns ? c.collected_ns : (set_year ? 0 : c.mtime_ns);
     int64_t earliest = !opt.year && !c.samples.empty() ? c.samples.front().second : 0;
-    per_input[i] = {year, offset, latest, earliest};
+    per_input[i] = {year, offset, latest, earliest, {}};
+    auto utc_text = [](int64_t off_ns) {
+      int64_t off_min = off_ns / 60000000000LL;
+      return fmt::format("UTC{}{:02}:{:02}", off_min < 0 ? '-' : '+', std::abs(off_min) / 60, std::abs(off_min) % 60);
+    };
+    std::vector<std::string> other_zones;
+    if (!opt.utc_offset_s && own_offset)
+      for (const auto& [host, sample] : c.host_samples)
+        if (int64_t off = zone_offset(sample.first, sample.second, year_of(sample.second)); off != offset) {
+          per_input[i].host_offset_ns[host] = off;
+          if (other_zones.size() < 3) other_zones.push_back(fmt::format("{}'s {}", host, utc_text(off)));
+        }
+    if (!per_input[i].host_offset_ns.empty())
+      zone_from += fmt::format("; {}{} from {} own", join(other_zones, ", "),
+                               per_input[i].host_offset_ns.size() > other_zones.size() ? " and more" : "",
+                               per_input[i].host_offset_ns.size() > 1 ? "their" : "its");
     bool any_naive = false;
     for (const Event& e : events)
       if (e.where.input == i && e.time_ns && (e.time_flags & time_has_zone) == 0) any_naive = true;
     if (any_naive && i < inputs.size()) {
-      int64_t off_min = offset / 60000000000LL;
-      inputs[i].time_note = fmt::format("year {} from {}; zone UTC{}{:02}:{:02} from {}", year, year_from,
-                                        off_min < 0 ? '-' : '+', std::abs(off_min) / 60, std::abs(off_min) % 60,
-                                        zone_from);
+      inputs[i].time_note = fmt::format("year {} from {}; zone {} from {}", year, year_from, utc_text(offset), zone_from);
     }
   }
   for (Event& e : events) {
     if (!e.time_ns || (e.time_flags & time_has_zone) || e.where.input >= per_input.size()) continue;
     const Resolved& r = per_input[e.where.input];
+    int64_t offset = r.offset_ns;
+    if (!r.host_offset_ns.empty())
+      if (auto h = r.host_offset_ns.find(e.node); h != r.host_offset_ns.end()) offset = h->second;
     if (!(e.time_flags & time_has_year)) {
       int64_t naive = e.time_ns;
       e.time_ns = rebase_year(naive, r.year);
       constexpr int64_t kTwoDays = 2 * 86400 * 1000000000LL;
-      if (r.latest_ns && e.time_ns - r.offset_ns > r.latest_ns + kTwoDays) e.time_ns = rebase_year(naive, r.year - 1);
+      if (r.latest_ns && e.time_ns - offset > r.latest_ns + kTwoDays) e.time_ns = rebase_year(naive, r.year - 1);
       // A journal that runs from December into January: its year came from
       // the first exact timestamp, and January lines belong to the next year.
-      if (r.earliest_ns && e.time_ns - r.offset_ns < r.earliest_ns - kTwoDays) e.time_ns = rebase_year(naive, r.year + 1);
+      if (r.earliest_ns && e.time_ns - offset < r.earliest_ns - kTwoDays) e.time_ns = rebase_year(naive, r.year + 1);
     }
-    e.time_ns -= r.offset_ns;
+    e.time_ns -= offset;
     e.time_flags = time_has_date | time_has_year | time_has_zone;
   }
 }

@@ -470,3 +470,14 @@ TEST_CASE("two pods pulling one image at the same moments keep their own pulls",
   CHECK(pod_of["2025-06-10T12:00:40.300Z"] == "web-a");
   CHECK(pod_of["2025-06-10T12:00:41.000Z"] == "web-b");
 }
+
+TEST_CASE("journals of two nodes in two zones concatenated into one file", "[correlate][time]") {
+  // samples/stories/two-zones.journal.txt: node-b's journald prefix and klog
+  // are in UTC+2, node-a's in UTC; containerd's own timestamps are UTC.
+  auto res = pullscan::test::run_tool(pullscan::test::scan_options({"samples/stories/two-zones.journal.txt"}, "json"));
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  REQUIRE(parser.parse(res.out).get(doc) == simdjson::SUCCESS);
+  CHECK(int64_t(doc["summary"]["attempts"]) == 7);
+  CHECK(std::string_view(doc["inputs"].at(0)["time_note"]).find("node-b's UTC+02:00 from its own") != std::string_view::npos);
+}

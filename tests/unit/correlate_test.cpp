@@ -171,6 +171,18 @@ TEST_CASE("manifest GETs and HEADs counted from real containerd debug lines", "[
 
 namespace {
 
+// The JSON report of one run over `paths` (relative to the source tree), parsed.
+struct JsonRun {
+  explicit JsonRun(const std::vector<std::string>& paths)
+      : out(pullscan::test::run_tool(pullscan::test::scan_options(paths, "json")).out) {
+    ok = parser.parse(out).get(doc) == simdjson::SUCCESS;
+  }
+  std::string out;
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  bool ok = false;
+};
+
 // Attempts per image, and the summary, of one run over some of the three
 // views (per image: containerd's lines never name the pod).
 struct ViewCounts {
@@ -179,10 +191,9 @@ struct ViewCounts {
 };
 
 ViewCounts count_views(const std::vector<std::string>& paths) {
-  auto res = pullscan::test::run_tool(pullscan::test::scan_options(paths, "json"));
-  simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  REQUIRE(parser.parse(res.out).get(doc) == simdjson::SUCCESS);
+  JsonRun run(paths);
+  REQUIRE(run.ok);
+  const simdjson::dom::element& doc = run.doc;
   ViewCounts c;
   c.attempts = int64_t(doc["summary"]["attempts"]);
   c.failed = int64_t(doc["summary"]["failed"]);
@@ -375,10 +386,9 @@ TEST_CASE("one pod in back-off seen four ways is one back-off attempt with its c
   for (std::vector<std::string> paths :
        {std::vector<std::string>{d + "journal.txt", d + "events.json"}, {d + "events.json", d + "journal.txt", d + "pods.json"},
         {d + "get-pods.txt", d + "pods.json"}, {d + "journal.txt", d + "get-pods.txt", d + "events.json", d + "pods.json"}}) {
-    auto res = pullscan::test::run_tool(pullscan::test::scan_options(paths, "json"));
-    simdjson::dom::parser parser;
-    simdjson::dom::element doc;
-    REQUIRE(parser.parse(res.out).get(doc) == simdjson::SUCCESS);
+    JsonRun run(paths);
+    REQUIRE(run.ok);
+    const simdjson::dom::element& doc = run.doc;
     INFO(paths.size() << " views, first " << paths[0]);
     CHECK(int64_t(doc["summary"]["attempts"]) == 1);
     CHECK(int64_t(doc["summary"]["backoff"]) == 1);
@@ -401,11 +411,9 @@ TEST_CASE("serialized pulls: the runtime starts a pull kubelet queued long befor
     }
   }
   // The same image for two pods: the 30 s pull is big-a's, the quick one big-b's.
-  auto res = pullscan::test::run_tool(
-      pullscan::test::scan_options({"samples/stories/serialized.journal.txt", "samples/stories/serialized.events.json"}, "json"));
-  simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  REQUIRE(parser.parse(res.out).get(doc) == simdjson::SUCCESS);
+  JsonRun run({"samples/stories/serialized.journal.txt", "samples/stories/serialized.events.json"});
+  REQUIRE(run.ok);
+  const simdjson::dom::element& doc = run.doc;
   for (simdjson::dom::element a : simdjson::dom::array(doc["attempts"])) {
     std::string_view pod = a["pod"];
     std::string_view last = a["last_seen"];
@@ -440,11 +448,9 @@ TEST_CASE("an event's span wider than the journal on both sides keeps both ends"
 TEST_CASE("a short hostname in the journal is the node the events name by its FQDN", "[correlate][views]") {
   // samples/stories/fqdn.*: 3 failed pulls on ip-10-0-1-23.eu-west-1.compute.internal.
   CHECK(count_views({"samples/stories/fqdn.journal.txt", "samples/stories/fqdn.events.json"}).attempts == 3);
-  auto res = pullscan::test::run_tool(
-      pullscan::test::scan_options({"samples/stories/fqdn.journal.txt", "samples/stories/fqdn.events.json"}, "json"));
-  simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  REQUIRE(parser.parse(res.out).get(doc) == simdjson::SUCCESS);
+  JsonRun run({"samples/stories/fqdn.journal.txt", "samples/stories/fqdn.events.json"});
+  REQUIRE(run.ok);
+  const simdjson::dom::element& doc = run.doc;
   REQUIRE(simdjson::dom::array(doc["findings"]).size() == 1);
   simdjson::dom::array nodes = doc["findings"].at(0)["nodes"];
   REQUIRE(nodes.size() == 1);
@@ -454,11 +460,9 @@ TEST_CASE("a short hostname in the journal is the node the events name by its FQ
 TEST_CASE("two pods pulling one image at the same moments keep their own pulls", "[correlate][views]") {
   // samples/stories/two-pods.*: web-a pulls at 12:00:00.100, 12:00:12.200,
   // 12:00:40.300; web-b at 12:00:00.150, 12:00:12.900, 12:00:41.000.
-  auto res = pullscan::test::run_tool(
-      pullscan::test::scan_options({"samples/stories/two-pods.journal.txt", "samples/stories/two-pods.events.json"}, "json"));
-  simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  REQUIRE(parser.parse(res.out).get(doc) == simdjson::SUCCESS);
+  JsonRun run({"samples/stories/two-pods.journal.txt", "samples/stories/two-pods.events.json"});
+  REQUIRE(run.ok);
+  const simdjson::dom::element& doc = run.doc;
   std::map<std::string, std::string> pod_of;
   for (simdjson::dom::element a : simdjson::dom::array(doc["attempts"]))
     pod_of[std::string(std::string_view(a["first_seen"]))] = std::string(std::string_view(a["pod"]));
@@ -474,10 +478,9 @@ TEST_CASE("two pods pulling one image at the same moments keep their own pulls",
 TEST_CASE("journals of two nodes in two zones concatenated into one file", "[correlate][time]") {
   // samples/stories/two-zones.journal.txt: node-b's journald prefix and klog
   // are in UTC+2, node-a's in UTC; containerd's own timestamps are UTC.
-  auto res = pullscan::test::run_tool(pullscan::test::scan_options({"samples/stories/two-zones.journal.txt"}, "json"));
-  simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  REQUIRE(parser.parse(res.out).get(doc) == simdjson::SUCCESS);
+  JsonRun run({"samples/stories/two-zones.journal.txt"});
+  REQUIRE(run.ok);
+  const simdjson::dom::element& doc = run.doc;
   CHECK(int64_t(doc["summary"]["attempts"]) == 7);
   CHECK(std::string_view(doc["inputs"].at(0)["time_note"]).find("node-b's UTC+02:00 from its own") != std::string_view::npos);
 }

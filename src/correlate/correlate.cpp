@@ -1,14 +1,22 @@
 // Join rules, in the order a pull leaves its lines:
-//  - a start joins an attempt of the same node and image that is still open,
-//    began within the start window and has no start from the same channel;
-//  - an outcome joins the most recent attempt of that node and image (or pod,
-//    when the line names no image) that has no outcome from the same channel
-//    and is open or ended within the end window; otherwise it is a new attempt;
-//  - per-host tries and stats join the latest attempt of the node (and image);
+//  - a start joins an open attempt of the same node and image with no start
+//    from the same channel, begun within the start window (oldest first); a
+//    runtime's start with none there takes the oldest pull only kubelet and
+//    its events have seen (kubelet records Pulling when it queues a pull);
+//  - an outcome joins an attempt of that node and image (or pod, when the
+//    line names no image) with no outcome from the same channel, open or
+//    ended within the end window: one its own view began, else one another
+//    view just ended, else the most recent; otherwise it is a new attempt;
+//  - per-host tries and stats join the pull their view began (and image);
+//  - an event counted over a span joins the pulls the logs saw in the span
+//    once they are all in place; the rest are pulls only it saw;
 //  - back-off notices fold into the latest attempt once every pull of the
 //    batch is in place, or open a back-off-only one.
-// Kubernetes events carry whole seconds, so an event sorts up to a second
-// before the containerd lines of the pull it reports; the joins allow that.
+// A view is one log: containerd's, kubelet's, the API's events, the pods'
+// status, kubelet's own log of its events. Kubernetes events carry whole
+// seconds, so an event sorts up to a second before the containerd lines of
+// the pull it reports; the joins allow that. A node's short hostname is the
+// node name of the run that starts with it.
 #include "correlate/correlate.h"
 
 #include <algorithm>
@@ -384,9 +392,9 @@ void Correlator::join_repeats(uint32_t index, std::vector<uint32_t>* opened, std
 void Correlator::join_span(uint32_t index) {
   // Every line with a time of its own is in place, so the repeats that join
   // none of its pulls are pulls only this event saw. They happened between
-  // its first and last time, where no other view saw one: the first at
-  // firstTimestamp, the rest spaced evenly, so that a finding's span and
-  // busiest minute are not all piled on lastTimestamp.
+  // its first and last time, where no other view saw one, and are spread
+  // there, so that a finding's span and busiest minute are not all piled on
+  // lastTimestamp.
   const Event& e = events_[index];
   std::vector<uint32_t> opened, joined;
   join_repeats(index, &opened, &joined);

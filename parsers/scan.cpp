@@ -116,6 +116,24 @@ bool mentions_pull(std::string_view s) {
   return false;
 }
 
+// Stricter, for a program's own log lines: image garbage collection
+// (`RemoveImage ... failed`, `ImageStatus ... not found`) and the API
+// server's outages (`Failed to ensure lease exists`) are about images or
+// errors, but not about a pull.
+bool about_pulling(std::string_view s) {
+  for (std::string_view w : {"pull", "Pull", "manifest", "registry", "docker://", "/v2/"})
+    if (s.find(w) != std::string_view::npos) return true;
+  return false;
+}
+
+// A line a program wrote (klog, logrus, or anything under a journal
+// envelope), as opposed to pasted prose or a kubectl table.
+bool program_line(std::string_view payload, std::string_view ident) {
+  if (!ident.empty() || is_logrus_text(payload)) return true;
+  return payload.size() > 5 && std::string_view("IWEF").find(payload[0]) != std::string_view::npos &&
+         payload[1] >= '0' && payload[1] <= '9' && payload[4] >= '0' && payload[4] <= '9' && payload[5] == ' ';
+}
+
 // A wrapped line is cut mid-sentence; one that ends a sentence is complete.
 bool ends_sentence(std::string_view line) {
   line = trim(line);
@@ -421,14 +439,19 @@ class InputScanner {
     // An error-level line of a program no decoder knows the wording of
     // (dockerd, CRI-O, a CLI run under systemd, containerd's ctr) that holds a
     // pull error leaf is still evidence.
+    // (In a paste, a CLI's terminal line such as crictl's `FATA[0003] failed
+    // commit on ref ...` counts without naming the pull.)
     if (known && out_.size() == before && (error_level(payload) || payload.find("rror pulling") != std::string_view::npos) &&
-        (free_text_ || mentions_pull(payload)) && is_pull_error_text(ctx, payload)) {
+        (about_pulling(payload) || (free_text_ && !program_line(payload, ident))) && is_pull_error_text(ctx, payload)) {
       known = false;
       ctx.free_text = true;
     }
     // Plain text under a journal envelope (dockerd, a CLI in a unit): the
     // same, when it is about a pull.
     if (!known && !free_text_ && mentions_pull(payload)) ctx.free_text = true;
+    // Even in a paste, a program's line that is not about a pull is not one
+    // (kubelet's lease errors during an API outage, image garbage collection).
+    if (!known && free_text_ && program_line(payload, ident) && !about_pulling(payload)) return;
     if (!known && out_.size() == before) {
       bool open_ended = false;
       // In pasted text a failure's message may go on over the next lines
@@ -657,7 +680,9 @@ void scan_input(BlockReader& reader, uint32_t input_index, const ScanOptions& op
   uint64_t binary_lines_reported = 0;
   while (reader.next(block)) {
     if (first) {
-      read_head(block.text, block.text.size() < opt.read.block_bytes, opt, info, scanner);
+      // A followed stream's first block is small (journalctl -f prints ten
+      // entries, then waits): it is a journal, not a paste.
+      read_head(block.text, !opt.read.follow && block.text.size() < opt.read.block_bytes, opt, info, scanner);
       if (info.format == "journal-json") pre = &journal_json;
       first = false;
     }

@@ -56,6 +56,16 @@ follow_test() {
 }
 check "--follow: a line as it happens, the report on Ctrl-C" follow_test
 
+# journalctl -f prints ten entries, then waits: a small first block is still
+# a journal, not a paste (kubelet's lease errors during an API outage are no
+# pulls). One failed pull, announced once.
+follow_small_first_block_test() {
+  local j=samples/journal/api-outage.journal.txt
+  { head -10 "$j"; sleep 0.5; tail -n +11 "$j"; } | $PULLSCAN --follow --no-db > "$TMP/outage.out" 2>&1
+  [ "$(grep -c ' failed: ' "$TMP/outage.out")" -eq 1 ] && grep -q '^pullscan: 1 of 1 pull attempt failed' "$TMP/outage.out"
+}
+check "--follow: a small first block is a journal, not a paste" follow_small_first_block_test
+
 # Forty minutes of a busy three-node journal followed from a pipe: attempts
 # leave memory as the stream moves on, and the report at the end is the one
 # a plain scan of the same journal gives; every attempt is in the database,

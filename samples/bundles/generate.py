@@ -5,7 +5,7 @@ and file shapes are those the collectors write (docs/bundles.md gives the
 source of each); the log lines are in the real programs' shapes (containerd
 1.7 logrus, kubelet klog, journalctl short with no year, kubectl JSON), with
 made-up names, times and addresses. Run it from this folder."""
-import json, os, shutil
+import hashlib, json, os, shutil
 
 def q(s): return '"' + s.replace('\\', '\\\\').replace('"', '\\"') + '"'
 
@@ -51,7 +51,7 @@ def event(ns, pod, node, reason, message, count, first, last, typ='Warning', uid
     return {"apiVersion": "v1", "kind": "Event", "count": count, "reason": reason, "type": typ, "message": message,
             "firstTimestamp": first, "lastTimestamp": last,
             "involvedObject": {"kind": "Pod", "namespace": ns, "name": pod, "fieldPath": "spec.containers{app}"},
-            "metadata": {"name": f"{pod}.{abs(hash((reason, message))) % 10**12:x}", "namespace": ns,
+            "metadata": {"name": f"{pod}.{hashlib.sha1((reason + message).encode()).hexdigest()[:10]}", "namespace": ns,
                          "uid": uid or f"ev-{pod}-{reason}-{count}"},
             "source": {"component": "kubelet", "host": node}}
 
@@ -132,7 +132,10 @@ for node, ok in (('pullscan-control-plane', True), ('pullscan-worker', False)):
         ctd, kub = pulls('22', node, 'registry.internal.example/shop/cart:3.1', EDNS, 'shop/cart-1', ['10:00:02', '10:00:30'])
     write(f'{root}/{node}/containerd.log', noise('22', '09:59:00', node) + ctd)
     write(f'{root}/{node}/kubelet.log', kub or [journal('22', '09:59:01', node, 'kubelet', 1902, 'I1122 09:59:01.000000    1902 kubelet.go:2339] "SyncLoop ADD" source="api"')])
-    write(f'{root}/{node}/journal.log', noise('22', '09:59:00', node))
+    # journal.log is the node's whole journal (`journalctl --no-pager`): the
+    # same entries as containerd.log and kubelet.log, which count once.
+    whole = noise('22', '09:59:00', node) + ctd + (kub or [journal('22', '09:59:01', node, 'kubelet', 1902, 'I1122 09:59:01.000000    1902 kubelet.go:2339] "SyncLoop ADD" source="api"')])
+    write(f'{root}/{node}/journal.log', sorted(whole, key=lambda l: l[:15]))
     write(f'{root}/{node}/inspect.json', json.dumps([{"Id": "abc", "Created": "2026-11-22T09:58:00Z"}]) + '\n')
     write(f'{root}/{node}/kubernetes-version.txt', 'v1.31.0\n')
     write(f'{root}/{node}/pods/kube-system_coredns-1_u1/coredns/0.log',

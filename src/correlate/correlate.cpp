@@ -24,6 +24,7 @@
 #include <numeric>
 #include <set>
 #include <tuple>
+#include <unordered_map>
 
 #include "core/image_ref.h"
 
@@ -546,34 +547,60 @@ void Correlator::finish() {
 
 namespace {
 
-// The same Event object read from several inputs (snapshots of `kubectl get
-// events` taken an hour apart, a watch capture and a list): each input
-// counts it from its first occurrence, so the input that saw the most of it
-// holds the others' repeats. Its events stand; the others' are left out.
-std::vector<char> repeated_objects(const std::vector<Event>& events) {
+// What several inputs of a run say twice. A support bundle holds the same
+// journal entries in several files (kind's journal.log beside kubelet.log
+// and containerd.log; sos's whole journal, the current boot and
+// /var/log/messages), and snapshots of `kubectl get events` saved an hour
+// apart hold the same Event objects. A line with the same node, exact time,
+// source and text in two inputs is one line, and an Event object (its uid)
+// is counted from its first occurrence by each input: the input that has the
+// most of either stands, the others' copies are left out. Within one input
+// the same line twice is two pulls.
+std::vector<char> repeated_across_inputs(const std::vector<Event>& events) {
   std::vector<char> skip(events.size(), 0);
+  bool several = false;
+  for (const Event& e : events) several |= e.where.input != events.front().where.input;
+  if (!several) return skip;
   struct Seen {
     int64_t count = 0, lines = 0;
   };
-  std::map<std::string_view, std::map<uint32_t, Seen>> by_object;
-  for (const Event& e : events)
-    if (!e.object_uid.empty()) {
-      Seen& s = by_object[e.object_uid][e.where.input];
-      s.count += e.count;
-      ++s.lines;
-    }
-  std::map<std::string_view, uint32_t> keep;
-  for (const auto& [uid, inputs] : by_object) {
+  // One key per line or object: an Event's uid, else a hash of the line's
+  // node, time, source, kind, channel and text.
+  auto key_of_event = [](const Event& e) -> uint64_t {
+    if (!e.object_uid.empty()) return std::hash<std::string_view>{}(e.object_uid) ^ 0x9e3779b97f4a7c15ULL;
+    if (!e.time_ns) return 0;  // an untimed row cannot be told from another
+    // Not the raw line: rsyslog's copy may prefix it differently.
+    uint64_t h = std::hash<std::string_view>{}(e.message);
+    auto mix = [&h](uint64_t v) { h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2); };
+    mix(std::hash<std::string_view>{}(e.node));
+    mix(static_cast<uint64_t>(e.time_ns));
+    mix(static_cast<uint64_t>(e.kind) << 16 | static_cast<uint64_t>(e.source) << 8 | e.channel);
+    mix(std::hash<std::string_view>{}(e.image));
+    return h | 1;  // never 0
+  };
+  std::vector<uint64_t> keys(events.size());
+  std::unordered_map<uint64_t, std::map<uint32_t, Seen>> by_key;
+  for (size_t i = 0; i < events.size(); ++i) {
+    const Event& e = events[i];
+    if (e.source == Source::event && e.object_uid.empty()) continue;  // tables and pod status: no identity
+    keys[i] = key_of_event(e);
+    if (!keys[i]) continue;
+    Seen& s = by_key[keys[i]][e.where.input];
+    s.count += e.count;
+    ++s.lines;
+  }
+  std::unordered_map<uint64_t, uint32_t> keep;
+  for (const auto& [key, inputs] : by_key) {
     if (inputs.size() < 2) continue;
     auto best = inputs.begin();
     for (auto it = inputs.begin(); it != inputs.end(); ++it)
       if (std::tie(it->second.count, it->second.lines) > std::tie(best->second.count, best->second.lines)) best = it;
-    keep[uid] = best->first;
+    keep[key] = best->first;
   }
   if (keep.empty()) return skip;
   for (size_t i = 0; i < events.size(); ++i)
-    if (!events[i].object_uid.empty()) {
-      auto k = keep.find(events[i].object_uid);
+    if (keys[i]) {
+      auto k = keep.find(keys[i]);
       skip[i] = k != keep.end() && k->second != events[i].where.input;
     }
   return skip;
@@ -583,7 +610,7 @@ std::vector<char> repeated_objects(const std::vector<Event>& events) {
 
 void correlate(const std::vector<Event>& events, std::vector<PullAttempt>& attempts, std::vector<int64_t>& attempt_of,
                uint32_t first_id) {
-  const std::vector<char> repeated = repeated_objects(events);
+  const std::vector<char> repeated = repeated_across_inputs(events);
   std::vector<uint32_t> order;
   order.reserve(events.size());
   for (uint32_t i = 0; i < events.size(); ++i)

@@ -69,8 +69,11 @@ bool parse_image_ref(std::string_view text, ImageRef& out) {
 
 std::string normalize_image(std::string_view text) {
   ImageRef ref;
-  if (parse_image_ref(text, ref)) return ref.full();
-  return std::string(trim(text));
+  if (!parse_image_ref(text, ref)) return std::string(trim(text));
+  // `name:tag@sha256:...` is pulled by its digest, and containerd's CRI names
+  // it without the tag (ParseDockerRef) in every line after PullImage.
+  if (!ref.digest.empty()) ref.tag.clear();
+  return ref.full();
 }
 
 std::string registry_of(std::string_view normalized_image) {

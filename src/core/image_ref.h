@@ -28,7 +28,8 @@ struct ImageRef {
 /// docker.io. Returns false for text that is not a plausible reference.
 bool parse_image_ref(std::string_view text, ImageRef& out);
 
-/// parse_image_ref(...).full(), or the trimmed input when it does not parse.
+/// parse_image_ref(...).full() without the tag when there is a digest (the
+/// digest names what is pulled), or the trimmed input when it does not parse.
 std::string normalize_image(std::string_view text);
 
 /// The registry host[:port] of a normalised image ("" for "").

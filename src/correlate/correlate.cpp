@@ -250,7 +250,7 @@ int64_t Correlator::find_for_outcome(const Event& e, uint32_t channel) const {
     std::string repo = e.image.substr(0, at);
     for (size_t i = attempts_.size(); i-- > 0;) {
       const PullAttempt& a = attempts_[i];
-      if (!same_node(e, a) || ended_by_[i] || a.image.rfind(repo, 0) != 0) continue;
+      if (!same_node(e, a) || (ended_by_[i] & view_channels(e)) || a.image.rfind(repo, 0) != 0) continue;
       char next = a.image.size() > repo.size() ? a.image[repo.size()] : '\0';
       if (next != ':' && next != '@') continue;
       ImageRef probe;

@@ -484,3 +484,22 @@ TEST_CASE("journals of two nodes in two zones concatenated into one file", "[cor
   CHECK(int64_t(doc["summary"]["attempts"]) == 7);
   CHECK(std::string_view(doc["inputs"].at(0)["time_note"]).find("node-b's UTC+02:00 from its own") != std::string_view::npos);
 }
+
+TEST_CASE("a pull pinned as tag@digest and a CRI-O pull named by digest are one pull each", "[correlate][views]") {
+  // samples/stories/tag-digest.*: containerd names `controller:v1.11.2@sha256:...`
+  // without its tag after PullImage. samples/stories/crio-recovery.*: kubelet's
+  // Pulled event ends the pull before CRI-O's `Pulled image: repo@sha256:...`.
+  for (const std::string story : {"tag-digest", "crio-recovery"}) {
+    INFO(story);
+    const std::string j = "samples/stories/" + story + ".journal.txt", ev = "samples/stories/" + story + ".events.json";
+    for (std::vector<std::string> paths : {std::vector<std::string>{j}, {j, ev}}) {
+      JsonRun run(paths);
+      REQUIRE(run.ok);
+      CHECK(int64_t(run.doc["summary"]["attempts"]) == 4);
+      CHECK(int64_t(run.doc["summary"]["failed"]) == 3);
+      REQUIRE(simdjson::dom::array(run.doc["findings"]).size() == 1);
+      CHECK(simdjson::dom::array(run.doc["findings"].at(0)["images"]).size() == 1);
+      CHECK(bool(run.doc["findings"].at(0)["recovered"]));
+    }
+  }
+}

@@ -17,7 +17,9 @@ TEST_CASE("image references normalise like containerd's", "[core][image]") {
       {"127.0.0.1:41500/realpull/hello:1.0", "127.0.0.1:41500/realpull/hello:1.0", "127.0.0.1:41500"},
       {"localhost/app", "localhost/app:latest", "localhost"},
       {"ghcr.io/org/app@sha256:abc", "ghcr.io/org/app@sha256:abc", "ghcr.io"},
-      {"nginx:1.2@sha256:abc", "docker.io/library/nginx:1.2@sha256:abc", "docker.io"},
+      // Tag and digest: containerd's ParseDockerRef keeps only the digest,
+      // and names the pull that way in every line after PullImage.
+      {"nginx:1.2@sha256:abc", "docker.io/library/nginx@sha256:abc", "docker.io"},
       {"registry.local:5000/team/app", "registry.local:5000/team/app:latest", "registry.local:5000"},
   };
   for (const Case& c : cases) {

@@ -205,8 +205,11 @@ void FindingsBuilder::add(const PullAttempt& a, const Event* evidence) {
   PairState& p = g.pairs[{a.image, a.node}];
   if (!p.seen || (a.first_ns && a.first_ns < p.first_fail)) p.first_fail = a.first_ns;
   p.seen = true;
-  if (a.last_ns > p.last_fail) {
-    p.last_fail = a.last_ns;
+  // The last failure, not the back-off notices after it: another pod may
+  // still be waiting out its back-off when the image pulls fine.
+  const int64_t failed = a.outcome == Outcome::backoff ? 0 : a.failed_ns ? a.failed_ns : a.last_ns;
+  if (failed > p.last_fail) {
+    p.last_fail = failed;
     std::erase_if(p.healed, [&](const auto& h) { return h.first < p.last_fail; });
   }
 }

@@ -92,7 +92,10 @@ void Analysis::retire() {
   for (size_t i = 0; i < r_.attempts.size(); ++i) {
     const PullAttempt& a = r_.attempts[i];
     int64_t cutoff = cutoff_for(a.node);
-    leaving[i] = a.first_ns && a.last_ns && cutoff && a.last_ns < cutoff;
+    // A pull begun and not ended yet may still end: a runtime logs nothing
+    // while a big image downloads. It waits as long as the join does.
+    const int64_t until = a.outcome == Outcome::unknown ? cutoff - kOpenPullNs : cutoff;
+    leaving[i] = a.first_ns && a.last_ns && cutoff && a.last_ns < until;
   }
   // Attempts that share an event (one event counted for N pulls) leave
   // together, and a back-off leaves no earlier than the attempt whose cause

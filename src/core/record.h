@@ -101,6 +101,7 @@ struct PullAttempt {
   uint32_t id = 0;              // 1-based, stable order (first_ns, image, pod, node)
   std::string node, ns, pod, container, image, registry;
   int64_t first_ns = 0, last_ns = 0;  // UTC ns, 0 unknown
+  int64_t failed_ns = 0;              // its last failure line (not a back-off notice), 0 none or unknown
   Outcome outcome = Outcome::unknown;
   std::vector<uint32_t> events;       // indexes into RunResult::events
   std::vector<HostTry> tries;

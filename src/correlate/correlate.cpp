@@ -65,6 +65,11 @@ uint32_t view_channels(const Event& e) {
 // Event times are truncated to the second (firstTimestamp, lastTimestamp).
 constexpr int64_t kClockGrainNs = 1000000000;
 
+// How long a pull may run, or wait in kubelet's queue, and still be joined
+// by its end: far beyond the join windows, for images of many gigabytes.
+constexpr int64_t kLongPullNs = 2LL * 3600 * 1000000000;
+constexpr int64_t kLongQueueNs = 3600LL * 1000000000;
+
 // Unknown on either side is no objection: `kubectl get events -n shop` rows
 // name the pod without its namespace, describe rows no node at all.
 bool same_pod(const Event& e, const PullAttempt& a) {
@@ -195,7 +200,7 @@ int64_t Correlator::find_open_for_start(const Event& e, uint32_t channel) const 
   for (uint32_t i : *same) {
     const PullAttempt& a = attempts_[i];
     if ((a.sources & (runtimes | source_bit(Source::docker))) || !still_open(i)) continue;
-    if (a.first_ns && e.time_ns && (a.first_ns > e.time_ns || e.time_ns - a.first_ns > opt_.end_window_ns * 10)) continue;
+    if (a.first_ns && e.time_ns && (a.first_ns > e.time_ns || e.time_ns - a.first_ns > kLongQueueNs)) continue;
     return i;
   }
   return -1;
@@ -216,6 +221,9 @@ int64_t Correlator::find_for_outcome(const Event& e, uint32_t channel) const {
     }
     int64_t ref = ended_by_[i] ? ended_at_[i] : a.last_ns;
     int64_t window = ended_by_[i] ? opt_.end_window_ns : opt_.end_window_ns * 10;
+    // A pull its own view began and has not ended: a runtime logs nothing
+    // while an 18 GB image downloads, and kubelet sets no deadline.
+    if (!ended_by_[i] && (started_by_[i] & view_channels(e))) window = kLongPullNs;
     // An event counted N times between firstTimestamp and lastTimestamp
     // stands for N failures anywhere in that span.
     if (e.first_ns && e.count > 1 && ref && e.time_ns)
@@ -282,10 +290,10 @@ int64_t Correlator::find_latest(const Event& e) const {
   auto consider = [&](uint32_t i) {
     const PullAttempt& a = attempts_[i];
     if (!same_node(e, a)) return;
-    if (!near(a.last_ns, e.time_ns, opt_.end_window_ns * 10)) return;
     if (e.image.empty() && (e.pod.empty() || a.pod != e.pod)) return;
     if (!same_pod(e, a)) return;
     int rank = (started_by_[i] & view) ? ((ended_by_[i] & view) ? 2 : 3) : (!e.pod.empty() && a.pod.empty()) ? 0 : 1;
+    if (!near(a.last_ns, e.time_ns, rank == 3 ? kLongPullNs : opt_.end_window_ns * 10)) return;
     if (rank > best_rank) {  // newest first: ties keep the most recent
       best = i;
       best_rank = rank;
@@ -518,7 +526,10 @@ void Correlator::finish() {
     bool failed = false, succeeded = false, backoff = a.backoffs > 0;
     for (uint32_t ev : a.events) {
       const Event& e = events_[ev];
-      if (e.kind == EventKind::pull_failed) failed = true;
+      if (e.kind == EventKind::pull_failed) {
+        failed = true;
+        a.failed_ns = std::max(a.failed_ns, e.time_ns);
+      }
       if (e.kind == EventKind::pull_succeeded) {
         succeeded = true;
         if (e.duration_ms >= 0 && a.duration_ms < 0) a.duration_ms = e.duration_ms;

@@ -503,3 +503,40 @@ TEST_CASE("a pull pinned as tag@digest and a CRI-O pull named by digest are one 
     }
   }
 }
+
+TEST_CASE("a 22-minute pull and a 21-minute wait in kubelet's queue are one pull each", "[correlate][views]") {
+  // samples/stories/long-pull.journal.txt: containerd logs nothing while an
+  // 18 GB image downloads. Whether attempts leave memory or not, it is one
+  // successful pull with its time.
+  for (int hold : {0, 20}) {
+    Options o = pullscan::test::scan_options({"samples/stories/long-pull.journal.txt"}, "json");
+    o.hold_events = static_cast<size_t>(hold);
+    auto res = pullscan::test::run_tool(o);
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    REQUIRE(parser.parse(res.out).get(doc) == simdjson::SUCCESS);
+    INFO("hold " << hold);
+    CHECK(int64_t(doc["summary"]["attempts"]) == 129);
+    CHECK(int64_t(doc["summary"]["unknown"]) == 0);
+    CHECK(int64_t(doc["pull_times"]["slowest"].at(0)["duration_ms"]) == 1320500);  // `in 22m0.5s`
+  }
+  for (std::vector<std::string> paths : {std::vector<std::string>{"samples/stories/long-queue.events.json"},
+                                         {"samples/stories/long-queue.journal.txt", "samples/stories/long-queue.events.json"}})
+    CHECK(count_views(paths).attempts == 2);
+}
+
+TEST_CASE("a recovery stands while another replica waits out its back-off", "[correlate][recovery]") {
+  // samples/stories/recovery-replicas.*: web-1's pull works at 12:00:45;
+  // web-0 still logs back-offs at 12:00:46 and 12:00:50.
+  JsonRun run({"samples/stories/recovery-replicas.journal.txt", "samples/stories/recovery-replicas.events.json"});
+  REQUIRE(run.ok);
+  bool seen = false;
+  for (simdjson::dom::element f : simdjson::dom::array(run.doc["findings"]))
+    if (std::string_view(f["class"]) == "not_found") {
+      seen = true;
+      CHECK(bool(f["recovered"]));
+    } else {
+      CHECK_FALSE(bool(f["recovered"]));  // node-b's untrusted CA never pulled
+    }
+  CHECK(seen);
+}

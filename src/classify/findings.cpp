@@ -60,6 +60,9 @@ void RateLimitTally::add(const Event& e) {
     a.first_ns = e.time_ns;
     a.min_remaining = e.ratelimit_remaining;
   }
+  // Hub counts a pull as its remaining quota drops; a rise is the window
+  // freeing old pulls. HEADs and refused (429) GETs leave it as it is.
+  if (a.responses && e.ratelimit_remaining < a.last_remaining) a.charged += a.last_remaining - e.ratelimit_remaining;
   ++a.responses;
   if (e.message.rfind("429", 0) == 0) ++a.too_many;
   a.last_remaining = e.ratelimit_remaining;
@@ -247,9 +250,10 @@ std::vector<Finding> FindingsBuilder::build(const RuleSet& rules, const std::vec
     if (f.class_id == "rate_limited")
       for (const RateLimitAccount& a : rate_limits)
         if (!a.source.empty() && a.nodes.size() > 1)
-          f.notes.push_back(fmt::format("Docker Hub charged {} pulls to {}, one address shared by {} nodes: the "
-                                        "anonymous quota ({} per {}) is spent by all of them together.",
-                                        a.responses, a.source, a.nodes.size(), a.limit,
+          f.notes.push_back(fmt::format("Docker Hub counted {} against {} while in view (its remaining quota fell "
+                                        "by that much), one address shared by {} nodes: the anonymous quota ({} per "
+                                        "{}) is spent by all of them together.",
+                                        fmt::format("{} {}", a.charged, a.charged == 1 ? "pull" : "pulls"), a.source, a.nodes.size(), a.limit,
                                         a.window_s > 0 ? std::to_string(a.window_s / 3600) + "h" : "window"));
     // A hosts.toml containerd refused on these nodes: the pulls went to the
     // registry itself, without the mirrors and settings the file gives

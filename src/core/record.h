@@ -154,6 +154,7 @@ struct RateLimitAccount {
   int32_t first_remaining = -1, last_remaining = -1, min_remaining = -1;
   int64_t first_ns = 0, last_ns = 0;
   int64_t manifest_gets = -1, manifest_heads = -1;  // manifest requests from its nodes to the host; -1 = no request lines
+  int64_t charged = 0;               // pulls charged in view: the drops of ratelimit-remaining between responses
 };
 
 /// What was read from one input, for the report's inputs section.

@@ -198,6 +198,7 @@ void write_json_report(const RunResult& r, std::ostream& os) {
     w.key("last_seen"); w.time(a.last_ns);
     w.key("manifest_gets"); w.opt_int(a.manifest_gets, a.manifest_gets >= 0);
     w.key("manifest_heads"); w.opt_int(a.manifest_heads, a.manifest_heads >= 0);
+    w.key("charged"); w.value_int(a.charged);
     w.close('}');
   }
   w.close(']');

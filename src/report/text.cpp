@@ -317,8 +317,10 @@ void write_text_report(const RunResult& r, const RuleSet& rules, const TextOptio
         text += fmt::format("; remaining went from {} to {} of {} per {}", a.first_remaining, a.min_remaining, a.limit,
                             a.window_s > 0 ? format_span(int64_t(a.window_s) * 1000000000LL) : "window");
       if (a.too_many) text += fmt::format("; {} answered 429", a.too_many);
+      if (a.charged) text += fmt::format("; {} charged", plural(a.charged, "pull", "pulls"));
       if (a.manifest_gets >= 0)
-        text += fmt::format("; containerd asked for manifests {} with GET (each uses up a pull) and {} with HEAD (free)",
+        text += fmt::format("; containerd asked for manifests {} with GET (a GET that Hub serves uses up a pull, "
+                            "one it answers 429 does not) and {} with HEAD (free)",
                             plural(a.manifest_gets, "time", "times"), a.manifest_heads);
       if (a.nodes.size() > 1 && !a.source.empty())
         text += fmt::format(". {} nodes leave through this one address (SNAT/NAT gateway) and share its anonymous "

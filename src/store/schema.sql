@@ -116,8 +116,9 @@ CREATE TABLE rate_limits (
   remaining_min     INTEGER,           -- the lowest ratelimit-remaining seen
   first_seen        TEXT,              -- ISO 8601 UTC of the first response
   last_seen         TEXT,              -- ISO 8601 UTC of the last response
-  manifest_gets     INTEGER,           -- manifest GETs its nodes sent (each uses up a pull); NULL without debug `do request` lines
-  manifest_heads    INTEGER            -- manifest HEADs (free: containerd resolves tags with them)
+  manifest_gets     INTEGER,           -- manifest GETs its nodes sent (one Hub serves uses up a pull, one answered 429 does not); NULL without debug `do request` lines
+  manifest_heads    INTEGER,           -- manifest HEADs (free: containerd resolves tags with them)
+  charged           INTEGER NOT NULL   -- pulls Hub counted while in view: the drops of ratelimit-remaining between responses
 ) STRICT;
 
 CREATE INDEX events_attempt ON events(attempt_id);

@@ -173,7 +173,7 @@ bool StoreWriter::open(const std::string& path, std::string& error) {
   s_->at = prepare(db, "INSERT INTO attempts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
   s_->tr = prepare(db, "INSERT INTO tries VALUES (?,?,?,?)", error);
   s_->ev = prepare(db, "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
-  s_->rl = prepare(db, "INSERT INTO rate_limits VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", error);
+  s_->rl = prepare(db, "INSERT INTO rate_limits VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
   if (!s_->meta || !s_->in || !s_->fi || !s_->at || !s_->tr || !s_->ev || !s_->rl) return false;
   if (!Binder(s_->meta.get()).text("schema").text("pullscan.db/v1").step() ||
       !Binder(s_->meta.get()).text("generator").text("pullscan").step()) {
@@ -255,6 +255,7 @@ bool StoreWriter::finish(const RunResult& r, const std::vector<int64_t>& attempt
     b.opt_integer(a.first_remaining, a.first_remaining >= 0).opt_integer(a.min_remaining, a.min_remaining >= 0);
     b.time(a.first_ns).time(a.last_ns);
     b.opt_integer(a.manifest_gets, a.manifest_gets >= 0).opt_integer(a.manifest_heads, a.manifest_heads >= 0);
+    b.integer(a.charged);
     ok = b.step();
   }
   if (!ok) {

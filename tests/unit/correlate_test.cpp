@@ -144,10 +144,14 @@ TEST_CASE("the SNAT story: 6 clusters x 6 nodes x 3 images behind one address", 
   // Each pull resolved its tag with a HEAD (free) and fetched it with a GET (counted).
   CHECK(a.manifest_gets == 108);
   CHECK(a.manifest_heads == 108);
+  // Hub counted a pull each time remaining fell: 99 -> 0 in view; the 8
+  // answered 429 were refused and charged nothing.
+  CHECK(a.charged == 99);
   REQUIRE(r.findings.size() == 1);
   CHECK(r.findings[0].class_id == "rate_limited");
   REQUIRE(!r.findings[0].notes.empty());
   CHECK(r.findings[0].notes[0].find("shared by 36 nodes") != std::string::npos);
+  CHECK(r.findings[0].notes[0].find("counted 99 pulls against 58.185.1.1") != std::string::npos);
 }
 
 TEST_CASE("a rate limit that goes away is reported as recovered", "[correlate][recovery]") {

@@ -638,6 +638,16 @@ void report_documents(const InputScanner& scanner, InputInfo& info, Diagnostics&
   for (const std::string& note : scanner.notes()) diag.warn(info.path, 0, note);
 }
 
+// A line inside a klog `key=<` value: TAB-indented (8 spaces after
+// journalctl), under a journal envelope or bare.
+bool klog_continuation(std::string_view line) {
+  if (!line.empty() && line[0] == '\t') return true;
+  size_t colon = line.substr(0, 256).find("]: ");
+  if (colon == std::string_view::npos) return false;
+  std::string_view payload = line.substr(colon + 3);
+  return (!payload.empty() && payload[0] == '\t') || payload.substr(0, 8) == "        ";
+}
+
 void scan_block(std::string_view text, uint64_t first_line, const LiteralPrefilter& pre, InputScanner& scanner) {
   size_t pos = 0;
   uint64_t line_at_pos = first_line;
@@ -657,6 +667,29 @@ void scan_block(std::string_view text, uint64_t first_line, const LiteralPrefilt
     line_at_pos += count_newlines(text.substr(pos, start - pos));
     const char* nl = static_cast<const char*>(std::memchr(text.data() + hit, '\n', text.size() - hit));
     size_t end = nl ? static_cast<size_t>(nl - text.data()) : text.size();
+    // The literal was inside a klog `err=<` value whose head line has none
+    // (`"Unhandled Error" err=<`): read from the head, up to 64 lines back.
+    if (klog_continuation(text.substr(start, end - start))) {
+      size_t head = start;
+      uint64_t back_lines = 0;
+      while (head > pos && back_lines < 64) {
+        const void* prev = head - 1 > pos ? memrchr(text.data() + pos, '\n', head - 1 - pos) : nullptr;
+        size_t prev_start = prev ? static_cast<size_t>(static_cast<const char*>(prev) - text.data()) + 1 : pos;
+        std::string_view prev_line = text.substr(prev_start, head - 1 - prev_start);
+        while (!prev_line.empty() && prev_line.back() == '\r') prev_line.remove_suffix(1);
+        ++back_lines;
+        head = prev_start;
+        if (prev_line.size() >= 2 && prev_line.substr(prev_line.size() - 2) == "=<") {
+          for (uint64_t n = back_lines; head < start; --n) {
+            size_t e = text.find('\n', head);
+            scanner.on_line(text.substr(head, e - head), line_at_pos - n);
+            head = e + 1;
+          }
+          break;
+        }
+        if (!klog_continuation(prev_line)) break;
+      }
+    }
     scanner.on_line(text.substr(start, end - start), line_at_pos);
     pos = end + 1;
     ++line_at_pos;

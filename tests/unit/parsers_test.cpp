@@ -424,3 +424,15 @@ TEST_CASE("containerd lines pasted with time= cut off (kubernetes#131521)", "[pa
   CHECK(a.class_id == "pull_timeout");
   CHECK((a.sources & source_bit(Source::containerd)));
 }
+
+TEST_CASE("a klog err=< block whose head line names no image is read from its head", "[parsers][kubelet]") {
+  // samples/journal/kubelet-multiline-head.journal.txt: only the TAB-indented
+  // lines hold the prefilter's literals; read alone, they were a pasted
+  // failure with no pod and a whole-second time.
+  Options o = test::scan_options({"samples/journal/kubelet-multiline-head.journal.txt"}, "json");
+  o.scan.year = 2025;
+  auto res = test::run_tool(o);
+  CHECK(res.out.find("\"attempts\": 1,") != std::string::npos);
+  CHECK(res.out.find("\"pasted\"") == std::string::npos);
+  CHECK(res.out.find("\"first_seen\": \"2025-06-10T12:00:05.902Z\"") != std::string::npos);
+}

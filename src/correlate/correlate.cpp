@@ -256,7 +256,9 @@ int64_t Correlator::find_for_outcome(const Event& e, uint32_t channel) const {
     size_t at = e.image.find('@');
     if (at == std::string::npos) return -1;
     std::string repo = e.image.substr(0, at);
-    for (size_t i = attempts_.size(); i-- > 0;) {
+    // The oldest such pull first, as for other outcomes: CRI-O with
+    // parallel pulls can have two tags of one repository open.
+    for (size_t i = 0; i < attempts_.size(); ++i) {
       const PullAttempt& a = attempts_[i];
       if (!same_node(e, a) || (ended_by_[i] & view_channels(e)) || a.image.rfind(repo, 0) != 0) continue;
       char next = a.image.size() > repo.size() ? a.image[repo.size()] : '\0';

@@ -544,3 +544,14 @@ TEST_CASE("a recovery stands while another replica waits out its back-off", "[co
     }
   CHECK(seen);
 }
+
+TEST_CASE("CRI-O pulling two tags of one repository at once", "[correlate]") {
+  // samples/stories/crio-two-tags.journal.txt: `Pulled image: repo@sha256:...`
+  // names no tag; it ends the oldest open pull of the repository (2.0).
+  RunResult r = analyse_text(pullscan::test::read_file(pullscan::test::source_path("samples/stories/crio-two-tags.journal.txt")));
+  REQUIRE(r.attempts.size() == 2);
+  for (const PullAttempt& a : r.attempts) {
+    if (a.image == "quay.io/acme/api:2.0") CHECK(a.outcome == Outcome::succeeded);
+    if (a.image == "quay.io/acme/api:2.1") CHECK(a.outcome == Outcome::failed);
+  }
+}

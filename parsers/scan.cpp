@@ -47,13 +47,18 @@ namespace {
 
 constexpr size_t kMaxPasteLines = 24;
 
+// klog's header: `Lmmdd hh:mm:ss.uuuuuu ...` with L one of I, W, E, F.
+bool klog_line(std::string_view s) {
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  return s.size() > 5 && std::string_view("IWEF").find(s[0]) != std::string_view::npos && digit(s[1]) && digit(s[4]) &&
+         s[5] == ' ';
+}
+
 bool starts_new_record(std::string_view line) {
   Envelope env;
   if (strip_journal(line, env)) return true;
   if (is_logrus_text(line) || line.substr(0, 1) == "{") return true;
-  if (line.size() > 6 && std::string_view("IWEF").find(line[0]) != std::string_view::npos && line[5] == ' ' &&
-      line[1] >= '0' && line[1] <= '9')
-    return true;
+  if (klog_line(line)) return true;
   std::string_view t = trim(line);
   return t.rfind("Warning ", 0) == 0 || t.rfind("Normal ", 0) == 0;
 }
@@ -103,7 +108,7 @@ bool error_level(std::string_view payload) {
   if (!payload.empty() && payload.front() == '{')
     return payload.find("\"level\":\"error\"") != std::string_view::npos ||
            payload.find("\"level\":\"warning\"") != std::string_view::npos;
-  if (payload.size() > 1 && payload[1] >= '0' && payload[1] <= '9') {  // klog `Lmmdd hh:mm:ss... file:line] `
+  if (klog_line(payload)) {
     size_t close = payload.find("] ");
     if (close != std::string_view::npos && close < 96 && payload.substr(close + 2, 1) == "\"") return false;
   }
@@ -129,9 +134,7 @@ bool about_pulling(std::string_view s) {
 // A line a program wrote (klog, logrus, or anything under a journal
 // envelope), as opposed to pasted prose or a kubectl table.
 bool program_line(std::string_view payload, std::string_view ident) {
-  if (!ident.empty() || is_logrus_text(payload)) return true;
-  return payload.size() > 5 && std::string_view("IWEF").find(payload[0]) != std::string_view::npos &&
-         payload[1] >= '0' && payload[1] <= '9' && payload[4] >= '0' && payload[4] <= '9' && payload[5] == ' ';
+  return !ident.empty() || is_logrus_text(payload) || klog_line(payload);
 }
 
 // A wrapped line is cut mid-sentence; one that ends a sentence is complete.

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/record.h"
+#include "core/redact.h"
 
 namespace pullscan {
 
@@ -140,9 +141,9 @@ bool decode_json_document(std::string_view json, const LineContext& ctx, std::ve
 bool decode_yaml_documents(std::string_view yaml, const LineContext& ctx, std::vector<Event>& out,
                            std::vector<JournalEntry>& entries, DocumentState& state, std::string& error);
 
-/// Masks bearer tokens, Authorization headers, URL passwords, docker config
-/// `auth` values and password/token parameters.
-std::string redact(std::string_view text);
+/// The parsers' name for mask_secrets (core/redact.h): every message and
+/// evidence line a decoder stores goes through it.
+inline std::string redact(std::string_view text) { return mask_secrets(text); }
 
 /// Routes a decoded failure/back-off message through the shared steps: image
 /// normalisation, pod identity, redaction.

@@ -7,7 +7,7 @@
 
 #include <array>
 
-#include "parsers/decode.h"
+#include "core/redact.h"
 
 namespace pullscan {
 namespace {
@@ -57,7 +57,7 @@ bool might_hold_secret(std::string_view s) {
 
 }  // namespace
 
-std::string redact(std::string_view text) {
+std::string mask_secrets(std::string_view text) {
   std::string out(text);
   if (!might_hold_secret(text)) return out;
   for (const Mask& m : masks()) RE2::GlobalReplace(&out, m.re, m.rewrite);

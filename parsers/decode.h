@@ -107,6 +107,13 @@ void decode_sync_error(std::string_view text, const LineContext& ctx, std::vecto
 /// in a way that suggests the message continues on the next line.
 bool decode_pasted(std::string_view text, const LineContext& ctx, std::vector<Event>& out, bool& open_ended);
 
+/// The image a line of a pasted terminal session names for the attempts that
+/// follow it (a prompt's `docker pull R`, `crictl pull R`, `kubectl run
+/// --image=R`; the CLIs' headers `Unable to find image 'R' locally`, `TAG:
+/// Pulling from R`, `Trying to pull R...`, ctr's `R: resolved`), or empty.
+/// Such a line names an image; it is never an attempt itself.
+std::string image_named_by_session(std::string_view line);
+
 /// True if text holds a leaf of a pull error chain specific enough to stand
 /// alone (`x509: `, `no such host`, `toomanyrequests`...).
 bool has_error_leaf(std::string_view text);
@@ -136,10 +143,17 @@ struct DocumentState {
 bool decode_json_document(std::string_view json, const LineContext& ctx, std::vector<Event>& out,
                           std::vector<JournalEntry>& entries, DocumentState& state);
 
+/// Where yaml-cpp runs: in a child process with a time limit (the program:
+/// a yaml-cpp defect costs a diagnostic, not the run), or in this process
+/// (the fuzz target, which must not fork per input and must see such defects).
+enum class YamlReader { child_process, in_process };
+
 /// Decodes a YAML stream (`kubectl get events -o yaml`, several `---`
-/// documents) the same way. False and error set if the YAML does not parse.
+/// documents) the same way. False and error set if a document does not
+/// parse (the others are still decoded).
 bool decode_yaml_documents(std::string_view yaml, const LineContext& ctx, std::vector<Event>& out,
-                           std::vector<JournalEntry>& entries, DocumentState& state, std::string& error);
+                           std::vector<JournalEntry>& entries, DocumentState& state, std::string& error,
+                           YamlReader reader = YamlReader::child_process);
 
 /// The parsers' name for mask_secrets (core/redact.h): every message and
 /// evidence line a decoder stores goes through it.

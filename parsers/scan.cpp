@@ -19,6 +19,7 @@
 #include "core/text.h"
 #include "core/timeutil.h"
 #include "parsers/decode.h"
+#include "parsers/documents.h"
 #include "parsers/parser.h"
 
 namespace pullscan {
@@ -151,7 +152,8 @@ class InputScanner {
   // Pasted text is small and has no envelope to key on, and a document spans
   // lines: every line is read.
   bool wants_next() const {
-    return free_text_ || (doc_mode_ != DocMode::none && doc_mode_ != DocMode::json_lines) || doc_depth_ > 0 ||
+    return free_text_ || (doc_mode_ != DocMode::none && doc_mode_ != DocMode::json_lines) ||
+           (json_docs_ && json_docs_->in_value()) ||
            !split_.empty() || !ml_pending_.empty() || paste_event_ >= 0;
   }
 
@@ -165,6 +167,20 @@ class InputScanner {
     else if (format == "journal-json") doc_mode_ = DocMode::json_lines;
     else if (format == "journal-json-pretty" || format == "k8s-json") doc_mode_ = DocMode::all_lines;
     else if (format == "k8s-yaml") doc_mode_ = DocMode::yaml;
+    if (doc_mode_ == DocMode::json_lines || doc_mode_ == DocMode::all_lines)
+      json_docs_.emplace(
+          out_, doc_state_, [this](std::string_view raw, uint64_t line) { return context(raw, line); },
+          [this](size_t first_new, std::vector<JournalEntry>& entries, uint64_t line) {
+            note_exact_year(first_new);
+            for (const JournalEntry& j : entries) decode_journal_entry(j, line);
+          });
+  }
+
+  // A JSON document's over-long line is read whole, in pieces (BlockReader::keep_long_lines).
+  bool reads_long_lines() const { return json_docs_.has_value(); }
+  // One piece of an over-long line; false if it is not part of a JSON document.
+  bool on_line_piece(std::string_view piece, uint64_t line_no, bool first_piece) {
+    return json_docs_ && json_docs_->feed_piece(piece, line_no, first_piece);
   }
 
   // Problems only the whole input shows (dropped journal messages).
@@ -204,12 +220,14 @@ class InputScanner {
       if (!decode_yaml_documents(doc_buf_, ctx, out_, entries, doc_state_, error)) doc_error_ = error;
       note_exact_year(before);
       doc_buf_.clear();
-    } else if (doc_depth_ > 0 && !doc_buf_.empty()) {
-      doc_error_ = "the input ends inside a JSON value (cut short?)";
     }
+    if (json_docs_) json_docs_->finish();
   }
 
   const std::string& document_error() const { return doc_error_; }
+  std::vector<DocumentProblem> document_problems() const {
+    return json_docs_ ? json_docs_->problems() : std::vector<DocumentProblem>{};
+  }
 
  private:
   LineContext context(std::string_view line, uint64_t line_no) {
@@ -278,44 +296,8 @@ class InputScanner {
       doc_buf_.push_back('\n');
       return true;
     }
-    if (!line.empty() && line.front() == '\x1e') line.remove_prefix(1);  // json-seq record separator
-    if (doc_depth_ == 0) {
-      std::string_view t = trim(line);
-      if (t.empty()) return true;
-      if (t.front() != '{' && t.front() != '[') return false;
-      doc_buf_.clear();
-      doc_first_line_ = line_no;
-    }
-    // Track depth outside strings; a value ends when it returns to zero.
-    for (char c : line) {
-      if (doc_in_string_) {
-        if (doc_escape_) doc_escape_ = false;
-        else if (c == '\\') doc_escape_ = true;
-        else if (c == '"') doc_in_string_ = false;
-      } else if (c == '"') {
-        doc_in_string_ = true;
-      } else if (c == '{' || c == '[') {
-        ++doc_depth_;
-      } else if (c == '}' || c == ']') {
-        --doc_depth_;
-      }
-    }
-    if (doc_buf_.size() + line.size() <= kMaxDocumentBytes) {
-      doc_buf_.append(line);
-      doc_buf_.push_back('\n');
-    }
-    if (doc_depth_ > 0) return true;
-    doc_depth_ = 0;
-    doc_in_string_ = doc_escape_ = false;
-    LineContext ctx = context(doc_buf_.size() < 4096 ? std::string_view(doc_buf_) : std::string_view(), doc_first_line_);
-    std::vector<JournalEntry> entries;
-    size_t before = out_.size();
-    if (!decode_json_document(doc_buf_, ctx, out_, entries, doc_state_) && doc_error_.empty())
-      doc_error_ = fmt::format("line {}: not valid JSON", doc_first_line_);
-    note_exact_year(before);
-    for (const JournalEntry& j : entries) decode_journal_entry(j, doc_first_line_);
-    doc_buf_.clear();
-    return true;
+    // JSON: values (and the items of large lists) found and decoded as they end.
+    return json_docs_ && json_docs_->feed_line(line, line_no);
   }
 
   // Kubernetes objects carry RFC 3339 times: their year is the run's for the
@@ -595,9 +577,8 @@ class InputScanner {
   DocMode doc_mode_ = DocMode::none;
   std::string doc_buf_, doc_error_;
   uint64_t doc_first_line_ = 0;
-  int64_t doc_depth_ = 0;
-  bool doc_in_string_ = false, doc_escape_ = false;
   DocumentState doc_state_;
+  std::optional<JsonDocumentReader> json_docs_;
   static constexpr size_t kLineMax = 48 * 1024;  // journald's default LineMax=48K
   std::string split_, split_ctx_line_, split_host_, split_ident_;
   uint64_t split_line_ = 0;
@@ -636,6 +617,10 @@ void read_head(std::string_view text, bool whole, const ScanOptions& opt, InputI
 void report_documents(const InputScanner& scanner, InputInfo& info, Diagnostics& diag) {
   if (!scanner.document_error().empty()) {
     diag.warn(info.path, 0, scanner.document_error());
+    ++info.skipped;
+  }
+  for (const DocumentProblem& p : scanner.document_problems()) {
+    diag.warn(info.path, p.line, p.what);
     ++info.skipped;
   }
   for (const std::string& note : scanner.notes()) diag.warn(info.path, 0, note);
@@ -714,15 +699,25 @@ void scan_input(BlockReader& reader, uint32_t input_index, const ScanOptions& op
   LineBlock block;
   bool first = true;
   uint64_t binary_lines_reported = 0;
+  bool long_line_in_document = false;  // the over-long line being handed over is part of a JSON document
   while (reader.next(block)) {
     if (first) {
       // A followed stream's first block is small (journalctl -f prints ten
       // entries, then waits): it is a journal, not a paste.
       read_head(block.text, !opt.read.follow && block.text.size() < opt.read.block_bytes, opt, info, scanner);
       if (info.format == "journal-json") pre = &journal_json;
+      if (scanner.reads_long_lines()) reader.keep_long_lines();
       first = false;
     }
     if (block.cut) {
+      // Every piece of an over-long line inside a JSON document goes to the
+      // document reader; any other such line is read from its start only.
+      if (!block.cut_rest) long_line_in_document = scanner.on_line_piece(block.text, block.first_line, true);
+      else if (long_line_in_document) scanner.on_line_piece(block.text, block.first_line, false);
+      if (long_line_in_document || block.cut_rest) {
+        info.lines = block.first_line;
+        continue;
+      }
       diag.warn(info.path, block.first_line, fmt::format("line longer than {} bytes; read its start only", block.text.size()));
       ++info.skipped;
       if (pre->matches(block.text) || scanner.wants_next()) scanner.on_line(block.text, block.first_line);

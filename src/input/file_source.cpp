@@ -132,6 +132,27 @@ class LineBlockReader : public BlockReader {
       if (skipping_) {
         // Discard the remainder of a cut line up to its newline.
         const char* nl = static_cast<const char*>(std::memchr(buf_.data(), '\n', len_));
+        if (keep_long_lines_) {
+          // Or hand it over, a piece at a time; the piece with the newline ends the line.
+          if (!nl && !eof_ && len_ < opt_.max_line_bytes) {
+            fill();
+            continue;
+          }
+          if (!nl && len_ == 0) {  // the input ended right after the previous piece
+            skipping_ = false;
+            ++line_;
+            continue;
+          }
+          size_t n = nl ? static_cast<size_t>(nl - buf_.data()) + 1 : std::min(len_, opt_.max_line_bytes);
+          bool last_piece = nl || (eof_ && n == len_);
+          hand_out(block, n, true);
+          block.cut_rest = true;
+          if (last_piece) {
+            skipping_ = false;
+            ++line_;
+          }
+          return true;
+        }
         if (nl) {
           size_t drop = static_cast<size_t>(nl - buf_.data()) + 1;
           std::memmove(buf_.data(), buf_.data() + drop, len_ - drop);
@@ -160,6 +181,7 @@ class LineBlockReader : public BlockReader {
 
   const std::string& error() const override { return error_; }
   int64_t mtime_ns() const override { return mtime_; }
+  void keep_long_lines() override { keep_long_lines_ = true; }
 
  private:
   bool fill() {
@@ -183,6 +205,7 @@ class LineBlockReader : public BlockReader {
     block.text = std::string_view(buf_.data(), n);
     block.first_line = line_ + 1;
     block.cut = cut;
+    block.cut_rest = false;
     block.lines = 1;
     if (!cut) {
       block.lines = count_newlines(block.text);
@@ -200,7 +223,7 @@ class LineBlockReader : public BlockReader {
   std::string buf_;
   size_t len_ = 0, consumed_ = 0;
   uint64_t line_ = 0;
-  bool eof_ = false, skipping_ = false;
+  bool eof_ = false, skipping_ = false, keep_long_lines_ = false;
   std::string error_;
 };
 

@@ -21,6 +21,7 @@ struct LineBlock {
   uint64_t first_line = 1;  // 1-based number of the first line in text
   uint64_t lines = 0;       // number of lines in text (a last line without '\n' counts)
   bool cut = false;         // text is the first max_line_bytes of one over-long line
+  bool cut_rest = false;    // with keep_long_lines: text is a later piece of that line (the last ends with '\n')
 };
 
 /// Reads one input as LineBlocks.
@@ -33,6 +34,10 @@ class BlockReader {
   virtual const std::string& error() const = 0;
   /// Modification time of the file in ns since the epoch, 0 for stdin or unknown.
   virtual int64_t mtime_ns() const = 0;
+  /// From now on, hand over the rest of an over-long line too, in pieces of
+  /// at most max_line_bytes (`cut` and `cut_rest` set), instead of skipping
+  /// it: a JSON document's line (the API's one-line answer) can be any length.
+  virtual void keep_long_lines() {}
 };
 
 /// Options for opening inputs.

@@ -4,10 +4,19 @@
 // registry.k8s.io lines; 003: the Docker Hub 429 event), formats.md §1-§4.
 #include <catch2/catch.hpp>
 
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <set>
 #include <sstream>
 
 #include "core/diag.h"
 #include "core/timeutil.h"
+#include "parsers/decode.h"
 #include "parsers/parser.h"
 #include "../helpers.h"
 
@@ -435,4 +444,187 @@ TEST_CASE("a klog err=< block whose head line names no image is read from its he
   CHECK(res.out.find("\"attempts\": 1,") != std::string::npos);
   CHECK(res.out.find("\"pasted\"") == std::string::npos);
   CHECK(res.out.find("\"first_seen\": \"2025-06-10T12:00:05.902Z\"") != std::string::npos);
+}
+
+// Large and damaged JSON documents (issue 14, "Resources"): a list is read
+// item by item, so a document of any size is read in the memory of one item,
+// and a broken item costs that item only, with its file:line.
+namespace {
+
+// One core/v1 Event about pod web-<i> failing to pull; `extra` goes into its metadata.
+std::string event_item(int i, const std::string& extra = "") {
+  return fmt::format(
+      "    {{\n"
+      "      \"metadata\": {{\"name\": \"e{0}\", \"namespace\": \"shop\", \"uid\": \"u{0}\"{1}}},\n"
+      "      \"involvedObject\": {{\"kind\": \"Pod\", \"namespace\": \"shop\", \"name\": \"web-{0}\"}},\n"
+      "      \"reason\": \"Failed\",\n"
+      "      \"message\": \"Failed to pull image \\\"nginx:bad{0}\\\": rpc error: code = NotFound desc = failed to "
+      "resolve reference \\\"docker.io/library/nginx:bad{0}\\\": docker.io/library/nginx:bad{0}: not found\",\n"
+      "      \"source\": {{\"host\": \"node-1\"}}, \"count\": 1, \"lastTimestamp\": \"2025-03-05T10:00:00Z\",\n"
+      "      \"padding\": \"{2}\"\n"
+      "    }}",
+      i, extra, std::string(1500, 'x'));
+}
+
+// An EventList of `n` items (item i from make(i)), as the API server orders it.
+std::string event_list(int n, const std::function<std::string(int)>& make, std::string kind = "EventList") {
+  std::string s = "{\n  \"kind\": \"" + kind + "\",\n  \"apiVersion\": \"v1\",\n  \"metadata\": {},\n  \"items\": [\n";
+  for (int i = 0; i < n; ++i) s += make(i) + (i + 1 < n ? ",\n" : "\n");
+  return s + "  ]\n}\n";
+}
+
+// The 1-based line of the first occurrence of `what` in `text`.
+uint64_t line_of(const std::string& text, const std::string& what) {
+  size_t at = text.find(what);
+  REQUIRE(at != std::string::npos);
+  return 1 + static_cast<uint64_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+}
+
+// Pods named by the failures in `events`.
+std::set<std::string> failed_pods(const std::vector<Event>& events) {
+  std::set<std::string> pods;
+  for (const Event& e : events)
+    if (e.kind == EventKind::pull_failed || e.kind == EventKind::back_off) pods.insert(e.pod);
+  return pods;
+}
+
+// Scans text as input "in.json"; the diagnostics land in `err`.
+std::vector<Event> scan_json(const std::string& text, std::string& err) {
+  std::ostringstream diag_text;
+  Diagnostics diag(diag_text);
+  std::vector<Event> out;
+  InputInfo info;
+  info.path = "in.json";
+  InputClock clock;
+  scan_text(text, 0, ScanOptions{}, diag, info, out, clock);
+  err = diag_text.str();
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a large JSON list loses only its broken item, and keeps items with big integers or deep nesting",
+          "[parsers][k8s][documents]") {
+  // 700 items of ~2 KiB: over the 1 MiB read whole, so read item by item.
+  std::string deep = std::string(2000, '[') + std::string(2000, ']');
+  std::string text = event_list(700, [&](int i) {
+    if (i == 300) return event_item(i, ", \"labels\": {\"x\": \"y\",}");  // a trailing comma: not JSON
+    if (i == 400) return event_item(i, ", \"generation\": 123456789012345678901234567890");
+    if (i == 500) return event_item(i, ", \"annotations\": {\"deep\": " + deep + "}");
+    return event_item(i);
+  });
+  REQUIRE(text.size() > (1u << 20));
+  std::string err;
+  auto pods = failed_pods(scan_json(text, err));
+  CHECK(pods.size() == 699);
+  CHECK(!pods.count("web-300"));
+  CHECK(pods.count("web-400"));
+  CHECK(pods.count("web-500"));
+  CHECK(pods.count("web-699"));
+  // The diagnostic names the broken item's first line.
+  uint64_t item_line = line_of(text, "\"name\": \"e300\"") - 1;
+  CHECK(err.find(fmt::format("in.json:{}: a list item that is not valid JSON", item_line)) != std::string::npos);
+  CHECK(err.find("not valid JSON\n") == std::string::npos);
+
+  // A small list is read whole, and item by item when that fails.
+  std::string small = event_list(3, [](int i) { return event_item(i, i == 1 ? ", \"x\": tru" : ""); });
+  pods = failed_pods(scan_json(small, err));
+  CHECK(pods == std::set<std::string>{"web-0", "web-2"});
+  CHECK(err.find(fmt::format("in.json:{}: a list item", line_of(small, "\"name\": \"e1\"") - 1)) != std::string::npos);
+  // A single small object with a number beyond 64 bits and nesting beyond 1024 is read too.
+  std::string one = "{\"kind\": \"Event\", \"x\": 99999999999999999999999, \"y\": " + deep + "," +
+                    event_item(7).substr(5);
+  CHECK(failed_pods(scan_json(one, err)) == std::set<std::string>{"web-7"});
+  CHECK(err.empty());
+}
+
+TEST_CASE("a JSON list cut short keeps its complete items and says it was cut", "[parsers][k8s][documents]") {
+  std::string text = event_list(700, [](int i) { return event_item(i); });
+  std::string cut = text.substr(0, text.find("\"name\": \"e650\""));
+  std::string err;
+  auto pods = failed_pods(scan_json(cut, err));
+  CHECK(pods.size() == 650);
+  CHECK(err.find("in.json:1: the input ends inside this JSON list (cut short?); its 650 complete items were read") !=
+        std::string::npos);
+  // Small lists too.
+  cut = event_list(5, [](int i) { return event_item(i); });
+  cut.resize(cut.find("\"name\": \"e3\""));
+  CHECK(failed_pods(scan_json(cut, err)).size() == 3);
+  CHECK(err.find("3 complete items were read") != std::string::npos);
+}
+
+TEST_CASE("PodList and EventList items without kind, as the API server sends them", "[parsers][k8s][documents]") {
+  // `kubectl get --raw /api/v1/namespaces/shop/pods`: one line, items without kind.
+  std::string err;
+  std::string podlist = test::read_file(test::source_path("samples/k8s/pods.podlist-api.json"));
+  auto pods = failed_pods(scan_json(podlist, err));
+  CHECK(pods == std::set<std::string>{"api-7c9d8b6f5-x2k4p", "web-5d8f7c9b4-q7lzt", "worker-6b7c8d9f-m3n8v"});
+  CHECK(err.empty());
+  // An EventList whose items lack kind, and whose involvedObject lacks it too.
+  std::string events = event_list(2, [](int i) {
+    std::string e = event_item(i);
+    e.replace(e.find("\"kind\": \"Pod\", "), 15, "");
+    return e;
+  });
+  CHECK(failed_pods(scan_json(events, err)).size() == 2);
+  // The same pods in a large list (read item by item) without kind.
+  std::string item = podlist.substr(podlist.find("{\"metadata\""));
+  item = item.substr(0, item.find(",{\"metadata\""));
+  std::string big = event_list(400, [&](int i) {
+    std::string p = item;
+    p.replace(p.find("api-7c9d8b6f5-x2k4p"), 19, "api-" + std::to_string(i));
+    return p;
+  }, "PodList");
+  REQUIRE(big.size() > (1u << 20));
+  CHECK(failed_pods(scan_json(big, err)).size() == 400);
+}
+
+TEST_CASE("a JSON document on one line longer than the line cap is read whole", "[parsers][k8s][documents]") {
+  // The API's answer (`kubectl get --raw`) is one line of any size; the input
+  // stage cuts lines at max_line_bytes, and hands a document's line over in pieces.
+  std::string text = event_list(50, [](int i) { return event_item(i); });
+  std::string one_line;
+  for (char c : text)
+    if (c != '\n') one_line.push_back(c);
+  std::string path = "/tmp/pullscan-parsers-test-one-line.json";
+  std::ofstream(path, std::ios::binary) << "W0305 a warning kubectl printed first\n" << one_line << "\n";
+  ScanOptions opt;
+  opt.read.max_line_bytes = 4096;
+  opt.read.block_bytes = 4096;
+  opt.format = "k8s-json";
+  std::ostringstream diag_text;
+  Diagnostics diag(diag_text);
+  std::vector<Event> out;
+  InputInfo info;
+  info.path = path;
+  InputClock clock;
+  REQUIRE(scan_path(path, 0, opt, diag, info, out, clock));
+  CHECK(failed_pods(out).size() == 50);
+  CHECK(diag_text.str().empty());
+  CHECK(info.lines == 2);
+  std::remove(path.c_str());
+}
+
+TEST_CASE("YAML read in process: a stray token or a broken document costs that document only",
+          "[parsers][k8s][documents]") {
+  // yaml-cpp 0.7's LoadAll loops forever on `"a",` (issue #1040): the child
+  // process was killed after 2 s and the whole stream lost. Each document is
+  // now loaded alone, so the fuzz target can read in process.
+  std::string good = test::read_file(test::source_path("samples/k8s/events.list.yaml"));
+  for (YamlReader where : {YamlReader::in_process, YamlReader::child_process}) {
+    std::vector<Event> alone, after_stray, after_broken;
+    std::vector<JournalEntry> entries;
+    DocumentState s1, s2, s3;
+    std::string error;
+    REQUIRE(decode_yaml_documents(good, LineContext{}, alone, entries, s1, error, where));
+    REQUIRE(!alone.empty());
+    auto start = std::chrono::steady_clock::now();
+    CHECK(decode_yaml_documents("\"a\",\n---\n" + good, LineContext{}, after_stray, entries, s2, error, where));
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(1));
+    CHECK(after_stray.size() == alone.size());
+    CHECK(!decode_yaml_documents("a: b\n  c: d\n---\n" + good, LineContext{}, after_broken, entries, s3, error, where));
+    CHECK(error.find("YAML: ") == 0);
+    CHECK(error.find("at line 2") != std::string::npos);
+    CHECK(after_broken.size() == alone.size());
+  }
 }

@@ -67,7 +67,11 @@ int main(int argc, char** argv) {
   cluster->add_flag("-A,--all-namespaces", c.all_namespaces, "Read every namespace");
   cluster->add_option("--context", c.context, "kubeconfig context to use");
   cluster->add_option("--kubeconfig", c.kubeconfig, "kubeconfig file to use");
-  cluster->add_option("--request-timeout", c.request_timeout, "kubectl's --request-timeout (e.g. 30s)");
+  cluster->add_option("--request-timeout", c.request_timeout,
+                      std::string("kubectl's --request-timeout (default ") + kDefaultRequestTimeout + "; the watch: none)");
+  cluster->add_option("--kubectl-timeout", c.kubectl_timeout,
+                      std::string("Stop any kubectl call but the watch after this long: 90s, 5m, 1h, 0 for never (default ") +
+                          kDefaultKubectlTimeout + ")");
   cluster->add_flag("--node-logs", c.node_logs,
                     "Also read containerd and kubelet journals of the nodes where pulls failed (node log query API)");
   cluster->add_option("--since", c.since, "Only what happened since then: 30m, 2h, 3d or an RFC 3339 time");

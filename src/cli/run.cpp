@@ -362,27 +362,29 @@ int run_cluster(const Options& opt, const RuleSet& rules, std::ostream& out, std
     err << "pullscan: --since: expected a duration like 30m, 2h, 3d or an RFC 3339 time, got '" << c.since << "'\n";
     return exit_error;
   }
-  std::vector<ClusterText> texts;
   std::vector<std::string> problems;
   bool fatal = false;
-  gather_objects(c, texts, problems, fatal, /*events=*/!c.watch);
   Diagnostics diag(err);
   RunResult r;
   std::vector<InputClock> clocks;
   const ScanOptions scan = with_rules(opt.scan, rules);
-  auto add_text = [&](const ClusterText& t) {
+  // Each text is analysed as soon as kubectl has printed it, and let go: the
+  // cluster stage holds one at a time (at most kKubectlStdoutCap).
+  size_t texts_read = 0;
+  const ClusterTextSink add_text = [&](ClusterText&& t) {
     InputInfo info;
     info.path = t.name;
     InputClock clock;
     // What the cluster returns is as of now: year-less journal lines are from before it.
     clock.collected_ns = now;
     clock.collected_from = "the time it was read from the cluster";
-    std::unique_ptr<BlockReader> reader = open_memory(t.text, scan.read, 0);
+    std::unique_ptr<BlockReader> reader = open_memory(std::move(t.text), scan.read, 0);
     scan_input(*reader, static_cast<uint32_t>(r.inputs.size()), scan, diag, info, r.events, clock);
     r.inputs.push_back(std::move(info));
     clocks.push_back(std::move(clock));
+    ++texts_read;
   };
-  for (const ClusterText& t : texts) add_text(t);
+  gather_objects(c, add_text, problems, fatal, /*events=*/!c.watch);
   if (!fatal && c.node_logs) {
     std::set<std::string> nodes;
     int64_t earliest = 0;
@@ -402,9 +404,7 @@ int run_cluster(const Options& opt, const RuleSet& rules, std::ostream& out, std
       }
       // From --since, else a little before the first failure seen, else the last hour.
       int64_t from = since ? *since : earliest ? earliest - 5 * 60 * 1000000000LL : now - 3600 * 1000000000LL;
-      size_t had = texts.size();
-      gather_node_logs(c, list, from, texts, problems);
-      for (size_t k = had; k < texts.size(); ++k) add_text(texts[k]);
+      gather_node_logs(c, list, from, add_text, problems);
     }
   }
   for (const std::string& p : problems) err << "pullscan: cluster: " << p << '\n';
@@ -437,7 +437,7 @@ int run_cluster(const Options& opt, const RuleSet& rules, std::ostream& out, std
     if (!problem.empty()) err << "pullscan: cluster: event watch ended: " << problem << '\n';
     return code;
   }
-  if (texts.empty()) return exit_error;
+  if (texts_read == 0) return exit_error;
   RunStore store(opt);
   if (!store.open(err)) return exit_error;
   std::vector<int64_t> attempt_of = analyse(opt.scan, rules, clocks, r, current_year());

@@ -27,7 +27,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 SCENARIOS = ["ok", "unauthorized", "forbidden-events", "events-v1-only", "nodelogs-disabled",
-             "nodelogs-handler-disabled", "timeout"]
+             "nodelogs-handler-disabled", "timeout", "hostile-node"]
+# hostile-node: whoever may create Events chose node-b's name in them (source.host,
+# reportingInstance): a path that would make a client request the secrets of kube-system.
+HOSTILE_NODE_NAME = "../../../api/v1/namespaces/kube-system/secrets?limit=1"
 VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
 EVENTS_GV = "events.k8s.io/v1"
 # (group/version, resource) -> (fixture folder, kind)
@@ -97,6 +100,16 @@ def field_selector_matches(obj, selector):
         if (str(value) == m.group(3)) != (m.group(2) != "!="):
             return False
     return True
+
+
+def renamed_node(event, old, new):
+    """The event with node `old` named `new` wherever an Event names its node."""
+    event = json.loads(json.dumps(event))
+    for holder, key in ((event.get("source") or {}, "host"), (event, "reportingInstance"),
+                        (event.get("deprecatedSource") or {}, "host")):
+        if holder.get(key) == old:
+            holder[key] = new
+    return event
 
 
 def status(code, reason, message, details=None):
@@ -229,6 +242,8 @@ class Handler(BaseHTTPRequestHandler):
         if gv == "v1" and res == "events" and scenario == "events-v1-only":
             return self.reply_json(404, status(404, "NotFound", "the server could not find the requested resource"))
         items = self.server.cluster.items(gv, res, ns)
+        if res == "events" and scenario == "hostile-node":
+            items = [renamed_node(item, "node-b", HOSTILE_NODE_NAME) for item in items]
         if watching:
             return self.watch(gv, RESOURCES[(gv, res)][1], ns, items, arg)
         return self.get_or_list(gv, RESOURCES[(gv, res)][1], res, items, name, arg)

@@ -111,6 +111,14 @@ run -n shop --node-logs
 check "kubelet log handler off: said so" has "$ERR" "the kubelet's log endpoint is disabled on node-a (enableSystemLogHandler: false)"
 stop
 
+start hostile-node
+run -A --node-logs --since 2026-11-20T09:00:00Z
+check "a node name from an Event that is a path: not requested" hasnt "$(cat "$REQLOG")" "secrets"
+check "  said so on one line" has "$ERR" 'pullscan: cluster: --node-logs: skipped node name "../../../api/v1/namespaces/kube-system/secrets?limit=1" from the event data: not a DNS-1123 name'
+check "  the real node's journal still read" has "$(cat "$REQLOG")" "/api/v1/nodes/node-a/proxy/logs/?query=containerd"
+check "  kubectl given pullscan's default --request-timeout" has "$(cat "$REQLOG")" "timeout=1m0s"
+stop
+
 start timeout
 run -n shop --request-timeout 2s
 check "timeout: exit 2 and one line" bash -c "[ $RC -eq 2 ] && [ \$(grep -c . '$WORK/err') -eq 1 ]"

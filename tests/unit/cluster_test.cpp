@@ -61,3 +61,94 @@ TEST_CASE("kubectl flags are passed as separate argv words", "[cluster]") {
   o.all_namespaces = true;
   CHECK(kubectl_scope_args(o) == std::vector<std::string>{"--all-namespaces"});
 }
+
+TEST_CASE("node names from event data must be DNS-1123 subdomains", "[cluster]") {
+  for (const char* ok : {"node-a", "ip-10-0-1-23.ec2.internal", "a", "gke-prod-pool-1-5f3c2a1b-x9k2", "1node"})
+    CHECK(is_dns1123_subdomain(ok));
+  const std::string label63(63, 'a'), label64(64, 'a');
+  CHECK(is_dns1123_subdomain(label63 + "." + label63 + "." + label63 + "." + std::string(61, 'b')));  // 253
+  CHECK(!is_dns1123_subdomain(label63 + "." + label63 + "." + label63 + "." + std::string(62, 'b')));  // 254
+  CHECK(!is_dns1123_subdomain(label64));
+  for (const char* bad : {"", "../../../api/v1/namespaces/kube-system/secrets?limit=1", "..", ".", "node-a/", "Node-A",
+                          "-node", "node-", "node..a", ".node", "node.", "node_a", "node a", "node%2Fa", "evil\x1b]0;x\x07",
+                          "node-a.-b", "node-a-.b", "nöde"})
+    CHECK_FALSE(is_dns1123_subdomain(bad));
+}
+
+TEST_CASE("the node log query path escapes the node as one segment", "[cluster]") {
+  CHECK(node_log_path("node-a", "2026-11-20T09:00:00Z") ==
+        "/api/v1/nodes/node-a/proxy/logs/?query=containerd&query=kubelet&sinceTime=2026-11-20T09:00:00Z");
+  // Validation runs first; the escaping holds on its own too.
+  CHECK(percent_escape_segment("../../../api/v1/namespaces/kube-system/secrets?limit=1") ==
+        "..%2F..%2F..%2Fapi%2Fv1%2Fnamespaces%2Fkube-system%2Fsecrets%3Flimit%3D1");
+  CHECK(percent_escape_segment("a b#c&d\x1b") == "a%20b%23c%26d%1B");
+  CHECK(percent_escape_segment("ip-10-0-1-23.ec2.internal_~") == "ip-10-0-1-23.ec2.internal_~");
+}
+
+TEST_CASE("kubectl's text is echoed masked and escaped, and cut", "[cluster]") {
+  CHECK(escape_control_bytes("a\x1b]0;t\x07 b\tc\nd\x7f") == "a\\x1b]0;t\\x07 b\\x09c\\x0ad\\x7f");
+  CHECK(escape_control_bytes("\xc2\x9b" "2J") == "\\xc2\\x9b2J");  // C1 CSI
+  CHECK(escape_control_bytes("caf\xc3\xa9 \xe2\x86\x92 ok") == "caf\xc3\xa9 \xe2\x86\x92 ok");
+  CHECK(escape_control_bytes("bad \xff\xc3") == "bad \\xff\\xc3");
+  const std::string echoed = kubectl_echo(
+      "error: You must be logged in to the server (Unauthorized) Authorization: Bearer "
+      "eyJhbGciOiJSUzI1NiJ9.c2VjcmV0LXRva2Vu.c2lnbmF0dXJl \x1b[2J");
+  CHECK(echoed.find("c2VjcmV0LXRva2Vu") == std::string::npos);
+  CHECK(echoed.find('\x1b') == std::string::npos);
+  CHECK(echoed.find("\\x1b[2J") != std::string::npos);
+  const std::string long_line = kubectl_echo("error: " + std::string(1 << 20, 'x'));
+  CHECK(long_line.size() <= kKubectlEchoBytes + 3);
+}
+
+TEST_CASE("--kubectl-timeout: a duration or 0", "[cluster]") {
+  CHECK(parse_kubectl_timeout("90s") == 90000);
+  CHECK(parse_kubectl_timeout("5m") == 300000);
+  CHECK(parse_kubectl_timeout("1h") == 3600000);
+  CHECK(parse_kubectl_timeout("0") == 0);
+  for (const char* bad : {"", "5", "m", "1d", "-1s", "1.5m", "9999999s"}) CHECK(!parse_kubectl_timeout(bad));
+  CHECK(parse_kubectl_timeout(kDefaultKubectlTimeout));
+}
+
+TEST_CASE("kubectl's --request-timeout has a default, except for the watch", "[cluster]") {
+  ClusterOptions o;
+  CHECK(kubectl_base_args(o) == std::vector<std::string>{std::string("--request-timeout=") + kDefaultRequestTimeout});
+}
+
+// run_kubectl with /bin/sh standing in for kubectl: the limits hold whatever
+// the program does.
+TEST_CASE("run_kubectl: stdout is capped and the program stopped", "[cluster]") {
+  KubectlLimits limits;
+  limits.stdout_cap = 1 << 20;
+  limits.wall_ms = 60000;
+  // Without the cap this would print forever.
+  KubectlResult r = run_kubectl("sh", {"-c", "yes 'a line of a journal'"}, limits);
+  CHECK(r.failure == KubectlFailure::none);
+  CHECK(r.stdout_cut);
+  CHECK(r.out.size() == limits.stdout_cap);
+  CHECK(!r.timed_out);
+}
+
+TEST_CASE("run_kubectl: stderr keeps its start and end only", "[cluster]") {
+  KubectlResult r = run_kubectl(
+      "sh", {"-c", "printf 'E1120 klog line\\n' >&2; head -c 3000000 /dev/zero | tr '\\0' x >&2; "
+                   "printf '\\nerror: You must be logged in to the server (Unauthorized)\\n' >&2; exit 1"});
+  CHECK(r.err.size() < kKubectlStderrHead + kKubectlStderrTail + 100);
+  CHECK(r.err.find("bytes of kubectl's stderr left out") != std::string::npos);
+  CHECK(r.failure == KubectlFailure::unauthorized);
+  CHECK(r.problem == "error: You must be logged in to the server (Unauthorized)");
+}
+
+TEST_CASE("run_kubectl: the time limit stops the program and what it started", "[cluster]") {
+  KubectlLimits limits;
+  limits.wall_ms = 300;
+  // The sleeping child keeps the pipes open after sh is gone: only killing
+  // the whole process group ends the call.
+  KubectlResult r = run_kubectl("sh", {"-c", "sleep 60 & printf x; wait"}, limits);
+  CHECK(r.timed_out);
+  CHECK(r.failure == KubectlFailure::timeout);
+  CHECK(r.problem.find("did not finish within 300ms") != std::string::npos);
+  // A program that trickles output is stopped as well.
+  r = run_kubectl("sh", {"-c", "while :; do printf x; sleep 0.05; done"}, limits);
+  CHECK(r.timed_out);
+  CHECK(!r.out.empty());
+}

@@ -135,3 +135,32 @@ TEST_CASE("a fix step that compares two names is left out when they are the same
   CHECK(redirect.find("If contoso.westeurope.data.azurecr.io is not contoso.azurecr.io, it came from a mirror") !=
         std::string::npos);
 }
+
+TEST_CASE("a pull that fails for a cause no rule knows is unknown, whatever else it says", "[classify]") {
+  // Docker 1.x's v1 wrapper around a dial error no rule names.
+  RunResult r = analyse_text(
+      "Failed to pull image \"acme/widget\": rpc error: code = Unknown desc = Error while pulling image: Get "
+      "https://index.docker.io/v1/repositories/acme/widget/images: dial tcp 10.9.8.7:443: connect: protocol not "
+      "available\n");
+  REQUIRE(r.attempts.size() == 1);
+  CHECK(r.attempts[0].outcome == Outcome::failed);
+  CHECK(r.attempts[0].class_id == "unknown");
+  CHECK(r.attempts[0].rule_id == "unmatched");
+}
+
+TEST_CASE("old and Windows dial wordings classify end to end", "[classify]") {
+  auto class_of = [](const std::string& text) {
+    RunResult r = analyse_text(text);
+    return r.attempts.empty() ? std::string("<no attempt>") : r.attempts.front().class_id;
+  };
+  CHECK(class_of("Failed to pull image \"registry.example.com:5050/team/app:1\": Error response from daemon: Get "
+                 "https://registry.example.com:5050/v1/_ping: dial tcp 10.0.0.7:5050: connection refused\n") ==
+        "connection_refused");
+  CHECK(class_of("docker: Error response from daemon: Get https://registry-1.docker.io/v2/: dial tcp "
+                 "100.24.246.89:443: connectex: No connection could be made because the target machine actively "
+                 "refused it.\n") == "connection_refused");
+  CHECK(class_of("Failed to pull image \"nginx:1.25\": Error response from daemon: Get https://registry-1.docker.io/v2/: "
+                 "dial tcp 54.85.56.253:443: connectex: A connection attempt failed because the connected party did "
+                 "not properly respond after a period of time, or established connection failed because connected "
+                 "host has failed to respond.\n") == "network_timeout");
+}

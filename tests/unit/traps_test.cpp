@@ -144,3 +144,44 @@ TEST_CASE("no space left on device wins even inside an extract-layer error", "[t
                 "on device: unknown")
             .cls == "disk_full");
 }
+
+TEST_CASE("a signature verifier's 'not found' is the signature, not a missing image", "[traps]") {
+  // Talos ImageVerificationConfig (devantler-tech/platform#1889) under a NotFound code.
+  Verdict talos = verdict(
+      "Failed to pull image \"ghcr.io/devantler-tech/ksail:v7.36.0\": rpc error: code = NotFound desc = image "
+      "verification failed: no valid signature found: bundle tag not found");
+  CHECK(talos.cls == "signature_policy");
+  CHECK(talos.rule == "verifier-no-valid-signature");
+  CHECK(says(talos, "cosign verify"));
+  // cosign's wording with a missing signature tag.
+  CHECK(verdict("Failed to pull image \"registry.example.com/team/app:1.4\": rpc error: code = NotFound desc = no "
+                "matching signatures: registry.example.com/team/app:sha256-2af0.sig: not found")
+            .cls == "signature_policy");
+}
+
+TEST_CASE("Docker Hub's denied+unauthorized pair is a missing-or-private repository", "[traps]") {
+  // podman-container-tools/podman#7780: `php-7.3` does not exist on Docker Hub.
+  Verdict v = verdict(
+      "Error: Error initializing source docker://php-7.3:fpm: Error reading manifest fpm in docker.io/library/php-7.3: "
+      "errors:\ndenied: requested access to the resource is denied\nunauthorized: authentication required");
+  CHECK(v.cls == "not_found_or_unauthorized");
+  CHECK(v.rule == "denied-and-unauthorized-pair");
+}
+
+TEST_CASE("a bare GHCR denied is a refusal, with the stale-credentials advice", "[traps]") {
+  Verdict v = verdict("Error response from daemon: Head \"https://ghcr.io/v2/acme/tool/manifests/latest\": denied");
+  CHECK(v.cls == "access_denied");
+  CHECK(says(v, "docker logout"));
+  CHECK(says(v, "read:packages"));
+}
+
+TEST_CASE("Windows' connection timeout is the network, its refusal is a refusal", "[traps]") {
+  const std::string head = "Failed to pull image \"nginx:1.25\": Error response from daemon: Get "
+                           "https://registry-1.docker.io/v2/: dial tcp 54.85.56.253:443: connectex: ";
+  CHECK(verdict(head + "A connection attempt failed because the connected party did not properly respond after a "
+                       "period of time, or established connection failed because connected host has failed to "
+                       "respond.")
+            .cls == "network_timeout");
+  CHECK(verdict(head + "No connection could be made because the target machine actively refused it.").cls ==
+        "connection_refused");
+}

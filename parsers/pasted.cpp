@@ -124,7 +124,124 @@ bool generic_event_row(std::string_view text, const LineContext& ctx, std::vecto
   return true;
 }
 
+// Options of `docker|podman|nerdctl run/create` and `pull` that take a value
+// as the next word: skipping them finds the image among the arguments.
+bool option_takes_value(std::string_view opt) {
+  static constexpr std::string_view kValued[] = {
+      "-e", "-p", "-v", "-w", "-u", "-h", "-m", "-l", "-n", "-a", "-c", "--name", "--env", "--publish",
+      "--volume", "--network", "--net", "--entrypoint", "--platform", "--user", "--workdir", "--mount",
+      "--label", "--restart", "--cpus", "--memory", "--hostname", "--add-host", "--device", "--gpus",
+      "--runtime", "--env-file", "--log-driver", "--log-opt", "--security-opt", "--cap-add", "--cap-drop",
+      "--ulimit", "--pull", "--shm-size", "--dns", "--ipc", "--pid", "--tmpfs", "--cidfile", "--link",
+      "--expose", "--namespace", "--snapshotter", "--user-agent", "--creds", "--user", "--authfile",
+      "--cert-dir", "--creds", "--os", "--arch", "--variant", "--hosts-dir", "--address", "--image-endpoint",
+      "--runtime-endpoint", "--timeout", "--auth", "--username", "--password", "--config", "--context",
+      "--kubeconfig", "--overrides", "--limits", "--requests", "--port", "--labels", "--annotations",
+  };
+  for (std::string_view v : kValued)
+    if (opt == v) return true;
+  return false;
+}
+
+std::vector<std::string_view> words(std::string_view s) {
+  std::vector<std::string_view> w;
+  size_t i = 0;
+  while (i < s.size() && w.size() < 64) {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+    size_t b = i;
+    while (i < s.size() && s[i] != ' ' && s[i] != '\t') ++i;
+    if (i > b) w.push_back(s.substr(b, i - b));
+  }
+  return w;
+}
+
+// The command of a shell prompt line (`$ docker pull x`, `root@node:~# crictl
+// pull x`, `PS C:\> docker pull x`), or empty when the line is no prompt.
+std::string_view prompt_command(std::string_view line) {
+  line = trim(line);
+  for (std::string_view p : {"$ ", "# ", "> ", "% "}) {
+    size_t at = line.find(p);
+    // The prompt ends within its first words (`user@host:~/dir$ `).
+    if (at != std::string_view::npos && at < 80 && line.substr(0, at).find(' ') == std::string_view::npos)
+      return trim(line.substr(at + p.size()));
+  }
+  return {};
+}
+
+// The image a typed pull command names: `docker pull R`, `docker run ... R
+// cmd`, `podman|nerdctl pull|run`, `ctr [-n ns] i pull R`, `crictl pull R`,
+// `kubectl run NAME --image=R`.
+std::string image_of_command(std::string_view command) {
+  std::vector<std::string_view> w = words(command);
+  size_t i = 0;
+  while (i < w.size() && (w[i] == "sudo" || w[i] == "time" || w[i].find('=') != std::string_view::npos)) ++i;
+  if (i >= w.size()) return {};
+  std::string_view tool = w[i];
+  if (size_t slash = tool.rfind('/'); slash != std::string_view::npos) tool.remove_prefix(slash + 1);
+  ++i;
+  if (tool == "kubectl") {
+    for (; i < w.size(); ++i) {
+      if (w[i].substr(0, 8) == "--image=") return std::string(w[i].substr(8));
+      if (w[i] == "--image" && i + 1 < w.size()) return std::string(w[i + 1]);
+    }
+    return {};
+  }
+  if (tool != "docker" && tool != "podman" && tool != "nerdctl" && tool != "ctr" && tool != "crictl" &&
+      tool != "skopeo")
+    return {};
+  // Global options before the verb (`ctr -n k8s.io images pull`, `docker --context x pull`).
+  while (i < w.size() && w[i].front() == '-') i += (option_takes_value(w[i]) && i + 1 < w.size()) ? 2 : 1;
+  if (i < w.size() && (w[i] == "image" || w[i] == "images" || w[i] == "i" || w[i] == "container")) ++i;
+  if (i >= w.size()) return {};
+  std::string_view verb = w[i++];
+  bool copy = tool == "skopeo" && (verb == "copy" || verb == "inspect");
+  if (verb != "pull" && verb != "run" && verb != "create" && !copy) return {};
+  for (; i < w.size(); ++i) {
+    std::string_view a = w[i];
+    if (a.front() == '-') {
+      if (a.find('=') == std::string_view::npos && option_takes_value(a)) ++i;
+      continue;
+    }
+    if (copy && a.substr(0, 9) == "docker://") return std::string(a.substr(9));
+    if (copy) continue;
+    ImageRef ref;
+    return parse_image_ref(a, ref) ? std::string(a) : std::string();
+  }
+  return {};
+}
+
 }  // namespace
+
+std::string image_named_by_session(std::string_view line) {
+  std::string_view t = trim(line);
+  if (std::string_view cmd = prompt_command(t); !cmd.empty()) {
+    if (std::string img = image_of_command(cmd); !img.empty()) return img;
+  }
+  // A command pasted without its prompt.
+  if (std::string img = image_of_command(t); !img.empty()) return img;
+  // The CLIs' own header lines: docker's `Unable to find image 'R' locally`
+  // and `TAG: Pulling from REPO`, podman's `Trying to pull R...`, ctr's `R:
+  // resolving`, compose's `Pulling svc (R)...`.
+  for (std::string_view key : {"Unable to find image ", ": Pulling from ", "Trying to pull "})
+    if (t.find(key) != std::string_view::npos) return image_in_message(t);
+  // ctr's progress rows: `docker.io/library/redis:7:   resolved   |+++|`.
+  if (std::vector<std::string_view> w = words(t); w.size() >= 2 && w[0].size() > 2 && w[0].back() == ':') {
+    std::string_view cand = w[0].substr(0, w[0].size() - 1);
+    bool status = w[1] == "resolving" || w[1] == "resolved" || w[1] == "waiting" || w[1] == "exists" ||
+                  w[1] == "done" || w[1] == "downloading";
+    bool content = false;  // a layer, manifest, config or index row, not the image
+    for (std::string_view k : {"layer-", "manifest-", "config-", "index-", "sha256:"})
+      content = content || cand.substr(0, k.size()) == k;
+    ImageRef ref;
+    if (status && !content && cand.find(':') != std::string_view::npos && parse_image_ref(cand, ref))
+      return std::string(cand);
+  }
+  if (t.substr(0, 8) == "Pulling " && t.size() > 12 && t.substr(t.size() - 4) == ")...") {
+    size_t open = t.find(" (");
+    if (open != std::string_view::npos) return std::string(t.substr(open + 2, t.size() - 4 - open - 2));
+  }
+  return {};
+}
 
 // Leaves of pull error chains (formats.md §7.4) that are specific enough to
 // stand alone in a paste.
@@ -243,6 +360,21 @@ bool decode_pasted(std::string_view text, const LineContext& ctx, std::vector<Ev
       {"rpc error: code = ", EventKind::pull_failed, Source::pasted},
       {"failed to pull and unpack image \"", EventKind::pull_failed, Source::pasted},
       {"failed to resolve reference \"", EventKind::pull_failed, Source::pasted},
+      // A sentence that says a pull failed is a failed attempt even when no
+      // rule knows its cause (it is then of class unknown, never nothing).
+      {"Error while pulling image", EventKind::pull_failed, Source::pasted},
+      {"Error pulling image", EventKind::pull_failed, Source::pasted},
+      {"error pulling image", EventKind::pull_failed, Source::pasted},
+      {"Failed pulling image", EventKind::pull_failed, Source::pasted},
+      {"failed pulling image", EventKind::pull_failed, Source::pasted},
+      {"Unable to pull image", EventKind::pull_failed, Source::pasted},
+      {"unable to pull image", EventKind::pull_failed, Source::pasted},
+      {"Could not pull image", EventKind::pull_failed, Source::pasted},
+      {"could not pull image", EventKind::pull_failed, Source::pasted},
+      {"Image pull failed", EventKind::pull_failed, Source::pasted},
+      {"image pull failed", EventKind::pull_failed, Source::pasted},
+      {"failed to pull image ", EventKind::pull_failed, Source::pasted},
+      {"Failed to pull image ", EventKind::pull_failed, Source::pasted},
   };
   const Wrapper* first = nullptr;
   size_t at = std::string_view::npos;
@@ -258,6 +390,23 @@ bool decode_pasted(std::string_view text, const LineContext& ctx, std::vector<Ev
     set_message(e, text.substr(at));
     open_ended = first->kind == EventKind::pull_failed && ends_open(e.message);
     return true;
+  }
+  // The CLIs' last word on a pull that worked: docker's `Status: Downloaded
+  // newer image for R` / `Image is up to date for R`, crictl's `Image is up
+  // to date for sha256:...`, ctr's and nerdctl's `unpacking PLATFORM
+  // sha256:...`, podman's and skopeo's `Writing manifest to image destination`.
+  if (ctx.free_text) {
+    std::string_view t = trim(text);
+    bool unpacked = t.substr(0, 10) == "unpacking " && t.find(" sha256:") != std::string_view::npos;
+    for (std::string_view done : {"Downloaded newer image for ", "Image is up to date for ",
+                                  "Writing manifest to image destination"})
+      unpacked = unpacked || t.find(done) != std::string_view::npos;
+    if (unpacked) {
+      Event& e = emit(out, ctx, EventKind::pull_succeeded, Source::pasted);
+      std::string named = image_in_message(t);
+      if (!named.empty()) e.image = normalize_image(named);
+      return true;
+    }
   }
   // In pasted text (never in a journal), a bare error leaf is a failed pull:
   // people paste just the part of the message they thought mattered.

@@ -346,6 +346,10 @@ class InputScanner {
       if (describe_header(line)) return;
       payload = strip_box(trim(line));
     }
+    // A terminal session: the command typed, or the CLI's header, names the
+    // image of the failures printed after it, which often do not.
+    if (free_text_)
+      if (std::string named = image_named_by_session(payload); !named.empty()) session_image_ = normalize_image(named);
     if (starts_with_lit(payload, "Running on machine:")) {
       node_hint_ = std::string(trim(payload.substr(19)));
       return;
@@ -364,7 +368,27 @@ class InputScanner {
       split_.append(payload);
       return;
     }
+    size_t before = out_.size();
     decode_payload(payload, ctx, env.ident, line);
+    adopt_session_image(before);
+  }
+
+  // Events of a paste that name no image take the one the session named; a
+  // tagless name (normalised to :latest) takes the command's tag when the
+  // repository is the same, since the CLI often prints the repository only.
+  void adopt_session_image(size_t first_new) {
+    if (!free_text_ || session_image_.empty()) return;
+    for (size_t i = first_new; i < out_.size(); ++i) {
+      Event& e = out_[i];
+      if (e.image.empty()) {
+        e.image = session_image_;
+        continue;
+      }
+      ImageRef mine, session;
+      if (parse_image_ref(e.image, mine) && parse_image_ref(session_image_, session) && mine.tag == "latest" &&
+          mine.digest.empty() && session.tag != "latest" && mine.repository() == session.repository())
+        e.image = session_image_;
+    }
   }
 
   // The rest of a split line, or the end of one: decode the joined text.
@@ -551,6 +575,9 @@ class InputScanner {
     paste_hard_wrap_ = ends_in_box(line);
     paste_complete_ = ends_sentence(line);
     paste_text_.append(t);
+    // The session's image stood in for one the message had not named yet.
+    if (!session_image_.empty() && e.image == session_image_)
+      if (std::string named = image_in_message(paste_text_); !named.empty()) e.image = normalize_image(named);
     set_message(e, paste_text_);
     e.line = redact(printable(ellipsize(e.line + " " + std::string(t), 4096)));
     ++paste_lines_;
@@ -564,6 +591,7 @@ class InputScanner {
   std::vector<Event>& out_;
   InputClock& clock_;
   std::string node_hint_;
+  std::string session_image_;  // the image the pasted session's last command or CLI header named
   std::string ml_pending_, ml_body_, ml_ident_, ml_ctx_line_, ml_node_;
   LineContext ml_ctx_;
   size_t ml_lines_ = 0;

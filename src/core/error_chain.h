@@ -29,9 +29,15 @@ PeeledError peel_error(std::string_view text);
 /// bytes. "404 Not Found", "dial tcp 10.0.0.9:443: connect: connection refused".
 std::string host_answer(std::string_view error, size_t max = 100);
 
-/// The image a message names: `failed to pull and unpack image "X"`,
-/// `Failed to pull image "X"`, `Back-off pulling image "X"`, `PullImage "X"`,
-/// `pull access denied for X,`, `manifest for X not found`, ...; empty if none.
+/// The image a message names, by the wordings of every runtime, CLI and
+/// kubelet version: quoted wrappers (`Failed to pull image "X"`, also with
+/// `\"X\"`, 'X' or `X`), the CLIs' unquoted ones (`pull access denied for
+/// X,`, `manifest for X not found`, `Trying to pull X...`, kubeadm's
+/// `failed to pull image X: output:`, crictl's `ImageSpec{Image:X,`), and
+/// those that split tag and repository (`Error reading manifest TAG in REPO`,
+/// `Error pulling image (TAG) from REPO`, `TAG: Pulling from REPO`). Never a
+/// platform (`no matching manifest for linux/arm64`), a URL or a bare digest.
+/// Empty if none.
 std::string image_in_message(std::string_view text);
 
 }  // namespace pullscan

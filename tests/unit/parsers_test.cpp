@@ -628,3 +628,60 @@ TEST_CASE("YAML read in process: a stray token or a broken document costs that d
     CHECK(after_broken.size() == alone.size());
   }
 }
+
+TEST_CASE("a pasted terminal session: the command and the CLI's headers name the image", "[parsers][pasted][session]") {
+  // Constructed from docker's, crictl's and podman's own output shapes.
+  auto ev = parse(
+      "$ docker pull acme/private-api:2\n"
+      "Error response from daemon: pull access denied for acme/private-api, repository does not exist or may "
+      "require 'docker login': denied: requested access to the resource is denied\n");
+  REQUIRE(ev.size() == 1);
+  CHECK(ev[0].image == "docker.io/acme/private-api:2");  // the command's tag, not :latest
+  ev = parse(
+      "root@node-1:~# crictl pull registry.local:5000/team/app:v3\n"
+      "FATA[0001] pulling image: rpc error: code = Unknown desc = 401 Unauthorized\n");
+  REQUIRE(ev.size() == 1);
+  CHECK(ev[0].image == "registry.local:5000/team/app:v3");
+  ev = parse(
+      "Trying to pull quay.io/acme/widget:3.0...\n"
+      "Error: initializing source docker://quay.io/acme/widget:3.0: reading manifest 3.0 in quay.io/acme/widget: "
+      "manifest unknown\n");
+  REQUIRE(ev.size() == 1);
+  CHECK(ev[0].image == "quay.io/acme/widget:3.0");
+  // The header names an image; it is no attempt of its own.
+  CHECK(parse("Unable to find image 'acme/tools:2.1' locally\n").empty());
+  CHECK(parse("$ kubectl run web --image=nginx:1.25 --restart=Never\npod/web created\n").empty());
+}
+
+TEST_CASE("a paste that says a pull failed is an attempt even when its cause is unknown", "[parsers][pasted]") {
+  auto ev = parse(
+      "Error while pulling image: Get https://index.docker.io/v1/repositories/acme/widget/images: dial tcp "
+      "10.9.8.7:443: connect: protocol not available\n");
+  REQUIRE(ev.size() == 1);
+  CHECK(ev[0].kind == EventKind::pull_failed);
+  CHECK(ev[0].image == "docker.io/acme/widget:latest");
+}
+
+TEST_CASE("a CLI's successful pull is a succeeded attempt", "[parsers][pasted]") {
+  struct Case { const char* text; const char* image; };
+  const Case cases[] = {
+      {"$ docker pull acme/tools:2.1\n2.1: Pulling from acme/tools\na1b2c3d4e5f6: Pull complete\n"
+       "Digest: sha256:0123456789abcdef\nStatus: Downloaded newer image for acme/tools:2.1\ndocker.io/acme/tools:2.1\n",
+       "docker.io/acme/tools:2.1"},
+      {"$ docker pull nginx:1.25\n1.25: Pulling from library/nginx\nDigest: sha256:0123\n"
+       "Status: Image is up to date for nginx:1.25\n", "docker.io/library/nginx:1.25"},
+      {"# crictl pull busybox:1.36\nImage is up to date for sha256:4c1a0e3c5f7b\n", "docker.io/library/busybox:1.36"},
+      {"$ sudo ctr -n k8s.io images pull docker.io/library/redis:7\n"
+       "docker.io/library/redis:7:                                                       resolved       |++++++|\n"
+       "layer-sha256:abc:                                                                 done           |++++++|\n"
+       "elapsed: 3.1 s                                                                    total:  11.2 M (3.6 MiB/s)\n"
+       "unpacking linux/amd64 sha256:0123456789abcdef...\ndone: 412.6ms\n", "docker.io/library/redis:7"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.text);
+    auto ev = parse(c.text);
+    REQUIRE(ev.size() == 1);
+    CHECK(ev[0].kind == EventKind::pull_succeeded);
+    CHECK(ev[0].image == c.image);
+  }
+}

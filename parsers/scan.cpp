@@ -574,12 +574,12 @@ class InputScanner {
     if (!paste_hard_wrap_ && !paste_text_.empty() && paste_text_.back() != ' ') paste_text_.push_back(' ');
     paste_hard_wrap_ = ends_in_box(line);
     paste_complete_ = ends_sentence(line);
-    paste_text_.append(t);
+    paste_text_.append(redact(t));  // masked line by line: joined, a YAML `token:` line loses its line start
     // The session's image stood in for one the message had not named yet.
     if (!session_image_.empty() && e.image == session_image_)
       if (std::string named = image_in_message(paste_text_); !named.empty()) e.image = normalize_image(named);
     set_message(e, paste_text_);
-    e.line = redact(printable(ellipsize(e.line + " " + std::string(t), 4096)));
+    e.line = redact(printable(ellipsize(e.line + " " + redact(t), 4096)));
     ++paste_lines_;
     std::string_view m = trim(paste_text_);
     if (!free_text_ && (m.empty() || m.back() != ':')) paste_event_ = -1;

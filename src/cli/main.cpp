@@ -6,8 +6,11 @@
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
+#include <sstream>
 
 #include "cli/run.h"
+#include "core/redact.h"
+#include "core/text.h"
 
 int main(int argc, char** argv) {
   using namespace pullscan;
@@ -90,7 +93,11 @@ int main(int argc, char** argv) {
   try {
     app.parse(args);
   } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
+    // CLI11's message quotes the offending argument: mask and escape it as
+    // any other outside text. Help and --version go to stdout untouched.
+    std::ostringstream message;
+    int code = app.exit(e, std::cout, message);
+    std::cerr << terminal_safe_lines(mask_secrets(message.str()));
     return code == 0 ? 0 : exit_error;
   }
   if (sql->parsed()) opt.command = Command::sql;
@@ -110,14 +117,14 @@ int main(int argc, char** argv) {
   if (!tz.empty()) {
     opt.scan.utc_offset_s = parse_tz_offset(tz);
     if (!opt.scan.utc_offset_s) {
-      std::cerr << "pullscan: --tz: expected UTC or +hh:mm, got '" << tz << "'\n";
+      std::cerr << "pullscan: --tz: expected UTC or +hh:mm, got '" << terminal_safe(mask_secrets(tz)) << "'\n";
       return exit_error;
     }
   }
   if (!max_bytes.empty()) {
     std::optional<uint64_t> n = parse_byte_size(max_bytes);
     if (!n || *n == 0) {
-      std::cerr << "pullscan: --max-bytes: expected a size like 500M or 20G, got '" << max_bytes << "'\n";
+      std::cerr << "pullscan: --max-bytes: expected a size like 500M or 20G, got '" << terminal_safe(mask_secrets(max_bytes)) << "'\n";
       return exit_error;
     }
     opt.bundle.max_bytes = *n;

@@ -16,6 +16,7 @@
 #include "cli/analysis.h"
 #include "cluster/cluster.h"
 #include "core/diag.h"
+#include "core/redact.h"
 #include "core/text.h"
 #include "core/timeutil.h"
 #include "correlate/correlate.h"
@@ -154,8 +155,8 @@ void say_disorder(const Analysis& analysis, const RunResult& r, std::ostream& er
   const Event* e = analysis.disorder();
   if (!e) return;
   std::string path = e->where.input < r.inputs.size() ? r.inputs[e->where.input].path : "?";
-  err << "pullscan: " << path << ":" << e->where.line << ": line from " << format_iso_ms(e->time_ns)
-      << (e->node.empty() ? std::string() : " on " + e->node)
+  err << "pullscan: " << terminal_safe(path) << ":" << e->where.line << ": line from " << format_iso_ms(e->time_ns)
+      << (e->node.empty() ? std::string() : " on " + terminal_safe(e->node))
       << " is older than attempts that already left memory (input not in time order); from here on every pull event "
          "was held, and attempts split at that point may be counted twice (--hold-events 0 holds all)\n";
 }
@@ -281,18 +282,25 @@ int follow_stream(const Options& opt, const RuleSet& rules, BlockReader& reader,
       uint64_t key = UINT64_MAX;
       for (uint32_t ev : a.events) key = std::min(key, r.events[ev].id);
       if (!told.emplace(key, a.first_ns).second) continue;
+      // One line per attempt: names and the error come from the input, so
+      // each is escaped whole (no escape sequence, no line of its own).
       out << fmt::format("{} {} {}{} {}: {} [{}] {}\n", a.first_ns ? format_iso_ms(a.first_ns) : "-",
-                         a.node.empty() ? "-" : a.node, a.pod.empty() ? "" : a.ns + "/" + a.pod + " ",
-                         a.image.empty() ? "-" : a.image, a.outcome == Outcome::backoff ? "in back-off" : "failed",
-                         a.class_id, a.rule_id, ellipsize(a.error, 160));
+                         a.node.empty() ? "-" : terminal_safe(a.node),
+                         a.pod.empty() ? "" : terminal_safe(a.ns + "/" + a.pod) + " ",
+                         a.image.empty() ? "-" : terminal_safe(a.image),
+                         a.outcome == Outcome::backoff ? "in back-off" : "failed", a.class_id, a.rule_id,
+                         terminal_safe(ellipsize(a.error, 160)));
     }
     for (const auto& [key, h] : held) {
       int64_t total = analysis.retired_failures(key.first, key.second) + h.first;
       int64_t& seen = told_findings[key];
       if (total <= seen) continue;
+      std::vector<std::string> nodes;
+      for (const std::string& n : h.second) nodes.push_back(terminal_safe(n));
       out << fmt::format("finding {} [{}] {}: {} on {}\n", seen ? "grew:" : "new:", key.first,
-                         key.second.empty() ? "-" : key.second, total == 1 ? "1 attempt" : std::to_string(total) + " attempts",
-                         h.second.empty() ? "-" : join(std::vector<std::string>(h.second.begin(), h.second.end()), ", "));
+                         key.second.empty() ? "-" : terminal_safe(key.second),
+                         total == 1 ? "1 attempt" : std::to_string(total) + " attempts",
+                         nodes.empty() ? "-" : join(nodes, ", "));
       seen = total;
     }
     out.flush();
@@ -359,7 +367,7 @@ int run_cluster(const Options& opt, const RuleSet& rules, std::ostream& out, std
   const int64_t now = now_ns();
   std::optional<int64_t> since = parse_since(c.since, now);
   if (!c.since.empty() && !since) {
-    err << "pullscan: --since: expected a duration like 30m, 2h, 3d or an RFC 3339 time, got '" << c.since << "'\n";
+    err << "pullscan: --since: expected a duration like 30m, 2h, 3d or an RFC 3339 time, got '" << terminal_safe(mask_secrets(c.since)) << "'\n";
     return exit_error;
   }
   std::vector<std::string> problems;
@@ -407,7 +415,7 @@ int run_cluster(const Options& opt, const RuleSet& rules, std::ostream& out, std
       gather_node_logs(c, list, from, add_text, problems);
     }
   }
-  for (const std::string& p : problems) err << "pullscan: cluster: " << p << '\n';
+  for (const std::string& p : problems) err << "pullscan: cluster: " << terminal_safe(p) << '\n';
   if (since) {
     // Events kept by the API for longer than asked about.
     std::vector<Event> kept;
@@ -460,13 +468,14 @@ int run_explain(const Options& opt, const RuleSet& rules, std::istream& in, std:
   scan_text(text, 0, with_rules(opt.scan, rules), diag, info, r.events, clocks[0]);
   r.inputs.push_back(info);
   if (r.events.empty()) {
-    // Not in any shape pullscan knows: classify the text as one bare error.
+    // Not in any shape pullscan knows: classify the text as one bare error,
+    // masked as every decoder masks what it reads.
     Event e;
     e.kind = EventKind::pull_failed;
     e.source = Source::pasted;
     e.where = {0, 1};
-    e.message = std::string(text.substr(0, 16384));
-    e.line = e.message.substr(0, 4096);
+    e.message = mask_secrets(ellipsize(text, 16384));
+    e.line = printable(ellipsize(e.message, 4096));
     r.events.push_back(std::move(e));
     r.inputs[0].events = 1;
   }
@@ -488,7 +497,7 @@ int run(const Options& opt, std::istream& in, std::ostream& out, std::ostream& e
       std::string db = opt.db.empty() ? default_db_path() : opt.db;
       std::string error;
       if (!query_store(db, opt.sql, out, error)) {
-        err << "pullscan: sql: " << db << ": " << error << '\n';
+        err << "pullscan: sql: " << terminal_safe(db) << ": " << terminal_safe(error) << '\n';
         return exit_error;
       }
       return exit_ok;
@@ -508,7 +517,7 @@ int run(const Options& opt, std::istream& in, std::ostream& out, std::ostream& e
       bool known = false;
       for (const FormatDesc& f : formats()) known |= f.name == opt.scan.format;
       if (!known) {
-        err << "pullscan: --format: unknown format '" << opt.scan.format << "' (see `pullscan formats`)\n";
+        err << "pullscan: --format: unknown format '" << terminal_safe(mask_secrets(opt.scan.format)) << "' (see `pullscan formats`)\n";
         return exit_error;
       }
     }

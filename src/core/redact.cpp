@@ -1,66 +1,164 @@
-// Secret masking, applied to every message and evidence line before it is
-// stored: reports and the database must never repeat a credential that a
-// debug log happened to print. containerd's debug `do request` lines print
-// request headers; URLs can carry user:password; docker config JSON carries
-// base64 `auth`. A cheap literal check keeps the regexes off clean lines.
+// Secret masking (core/redact.h), applied where text enters: every message
+// and evidence line a decoder stores, kubectl's stderr, arguments echoed in
+// usage errors. containerd's debug `do request` lines print request headers;
+// registries redirect blob GETs to pre-signed URLs that containerd logs;
+// URLs carry user:password; docker config JSON carries base64 `auth`, and
+// kubelet quotes it twice in its errors; people paste `docker login -p`,
+// YAML with `token:` and cloud tokens into tickets.
+//
+// Masking sits on the hot path of every pull line, so a clean line must cost
+// little: one lowered copy and a handful of literal searches decide whether
+// any regex runs at all. Image references and digests (`nginx@sha256:...`)
+// are never touched.
+#include "core/redact.h"
+
 #include <re2/re2.h>
 
 #include <array>
-
-#include "core/redact.h"
+#include <memory>
+#include <vector>
 
 namespace pullscan {
 namespace {
 
+constexpr std::string_view kMask = "***";
+
 struct Mask {
-  RE2 re;
+  std::unique_ptr<RE2> re;
   const char* rewrite;
 };
 
-const std::array<Mask, 7>& masks() {
-  static const std::array<Mask, 7> m = {{
-      // Authorization: Bearer xxx / Basic xxx (headers, logfmt, JSON)
-      {RE2(R"((?i)((?:authorization|proxy-authorization)[^A-Za-z0-9]{1,8}(?:bearer|basic)\s+)[A-Za-z0-9._~+/=-]+)"),
-       "\\1***"},
-      // A bare bearer token (JWT-like or long opaque)
-      {RE2(R"((?i)(\bbearer\s+)[A-Za-z0-9._~+/=-]{8,})"), "\\1***"},
-      // logfmt header fields: request.header.authorization="..."
-      {RE2(R"((?i)(header\.(?:proxy-)?authorization=)("(?:[^"\\]|\\.)*"|\S+))"), "\\1***"},
-      // URL user info: scheme://user:password@host (the scheme may be mangled or cut in a paste)
-      {RE2(R"((://[^/\s:@"]+:)[^/\s@"]+@)"), "\\1***@"},
-      // docker config / credential JSON values, possibly escaped once or twice
-      {RE2(R"((?i)((?:\\*")(?:auth|password|identitytoken|registrytoken|access_token|refresh_token|token)(?:\\*")\s*:\s*(?:\\*"))[^"\\]+)"),
-       "\\1***"},
-      // query or form parameters: ?access_token=xxx&password=xxx
-      {RE2(R"((?i)([?&;\s](?:access_token|refresh_token|token|password|passwd|secret|client_secret)=)[^&\s"'\\]+)"),
-       "\\1***"},
-      // CLI flags: --password xxx, --password=xxx, -p xxx after docker login
-      {RE2(R"((?i)(--(?:password|registry-password|docker-password)[= ])\S+)"), "\\1***"},
-  }};
+// Keys whose value is a credential, in JSON (plain or escaped), YAML or logfmt.
+#define PULLSCAN_SECRET_KEYS                                                                                    \
+  "auth|password|passwd|identitytoken|registrytoken|access_token|refresh_token|id_token|token|secret|" \
+  "client_secret|secretaccesskey|secret_access_key|aws_secret_access_key|sessiontoken|session_token"
+
+const std::vector<Mask>& masks() {
+  static const std::vector<Mask> m = [] {
+    RE2::Options o;
+    o.set_case_sensitive(false);
+    o.set_log_errors(false);
+    std::vector<Mask> v;
+    auto add = [&](const char* re, const char* rewrite) { v.push_back({std::make_unique<RE2>(re, o), rewrite}); };
+    // Authorization / Proxy-Authorization / X-Registry-Auth headers in any
+    // letter case, as a header, logfmt or JSON: the scheme stays, the rest goes.
+    add(R"(((?:proxy-)?authorization[^A-Za-z0-9]{1,8}(?:bearer|basic)\s+)[A-Za-z0-9._~+/=-]+)", "\\1***");
+    add(R"((x-registry-auth[^A-Za-z0-9]{1,8})[A-Za-z0-9._~+/=-]+)", "\\1***");
+    // A bare bearer token (JWT-like or long opaque).
+    add(R"((\bbearer\s+)[A-Za-z0-9._~+/=-]{8,})", "\\1***");
+    // logfmt header fields: request.header.authorization="..."
+    add(R"((header\.(?:proxy-)?authorization=)("(?:[^"\\]|\\.)*"|\S+))", "\\1***");
+    // JSON / escaped JSON values: "auth":"...", \"auth\":\"...\", \\\"auth\\\":\\\"...\\\"
+    add(R"(((?:\\*")(?:)" PULLSCAN_SECRET_KEYS R"()(?:\\*")\s*:\s*(?:\\*"))[^"\\]+)", "\\1***");
+    // YAML (block or flow) keys at a line start, also where the newline is an
+    // escaped `\n` inside a quoted log value: `  token: x`, `{password: x}`.
+    add(R"(((?:^|\n|\\+n|[{,])[ \t]*(?:-[ \t]+)?(?:)" PULLSCAN_SECRET_KEYS R"()[ \t]*:[ \t]*)[^\s,}"\\]+)", "\\1***");
+    // Query, form and logfmt parameters, including pre-signed blob URLs
+    // (S3 X-Amz-*, Azure SAS sig=, GCS X-Goog-*, CloudFront Signature=).
+    add(R"(((?:^|[^A-Za-z0-9_.-])(?:)" PULLSCAN_SECRET_KEYS
+        R"(|x-amz-security-token|x-amz-credential|x-amz-signature|x-goog-signature|x-goog-credential|sig|signature)=)[^&\s"'\\]+)",
+        "\\1***");
+    // CLI flags: --password xxx, --password=xxx; docker/podman/nerdctl login -p xxx.
+    add(R"((--(?:password|registry-password|docker-password|token)[= ])\S+)", "\\1***");
+    add(R"((\blogin\b[^\n]*?\s-p(?:=|\s+)?)[^\s"\\]+)", "\\1***");
+    // .dockerconfigjson / .dockercfg values (base64 of the docker config).
+    add(R"((\.docker(?:configjson|cfg)\\*"?\s*[:=]\s*\\*"?)[A-Za-z0-9+/=]+)", "\\1***");
+    // Token shapes that need no key: base64 JSON (JWT, ECR's login token,
+    // X-Registry-Auth: `{"` encodes as eyJ), GCP OAuth, GitHub, AWS key ids.
+    add(R"((?-i:\beyJ[A-Za-z0-9+/_=.-]{16,}))", "***");
+    add(R"(\bya29\.[A-Za-z0-9_.-]+)", "ya29.***");
+    add(R"((?-i:\b(?:gh[pousr]_[A-Za-z0-9]{8,}|github_pat_[A-Za-z0-9_]{8,})))", "***");
+    add(R"((?-i:\b(?:AKIA|ASIA)[0-9A-Z]{16}\b))", "***");
+    return v;
+  }();
   return m;
 }
 
-// Cheap literals that every mask needs; "failed to fetch anonymous token" or
-// "401 Unauthorized" or "nginx@sha256:" alone must not wake the regexes.
-bool might_hold_secret(std::string_view s) {
-  for (std::string_view k : {"earer", "asic ", "uthorization=", "assw", "ecret", "token=", "token\"", "token\\\"",
-                             "auth\"", "auth\\\""})
-    if (s.find(k) != std::string_view::npos) return true;
-  // user:password@ right after a scheme
-  for (size_t p = s.find("://"); p != std::string_view::npos; p = s.find("://", p + 3)) {
-    size_t end = s.find_first_of("/ \"", p + 3);
-    std::string_view authority = s.substr(p + 3, end == std::string_view::npos ? std::string_view::npos : end - p - 3);
-    if (authority.find('@') != std::string_view::npos) return true;
-  }
+#undef PULLSCAN_SECRET_KEYS
+
+// Literals every mask needs (lower case; the text is lowered before the
+// search). "failed to fetch anonymous token: unexpected status", "401
+// Unauthorized" or "nginx@sha256:" alone must not wake the regexes: each
+// literal here ends in the character that follows a key (`=`, `"`, `\`, `:`)
+// or is a token prefix that error texts do not use.
+constexpr std::array<std::string_view, 21> kHints = {
+    "bearer", "basic ", "uthorization=", "x-registry-auth", "assw", "secret", "token=", "token\"", "token\\",
+    "token:", "--token", "auth\"", "auth\\", "auth:", "sig=", "signature=", "x-amz-", "x-goog-", "login",
+    "dockerc", "ya29."};
+
+// `text` as given, `lower` lowered: AWS key ids and base64 JSON are matched
+// in their own letter case.
+bool might_hold_secret(std::string_view text, std::string_view lower) {
+  for (std::string_view k : kHints)
+    if (lower.find(k) != std::string_view::npos) return true;
+  for (std::string_view k : {"eyJ", "AKIA", "ASIA"})
+    if (text.find(k) != std::string_view::npos) return true;
+  if (lower.find("gh") != std::string_view::npos &&
+      (lower.find("ghp_") != std::string_view::npos || lower.find("gho_") != std::string_view::npos ||
+       lower.find("ghu_") != std::string_view::npos || lower.find("ghs_") != std::string_view::npos ||
+       lower.find("ghr_") != std::string_view::npos || lower.find("github_pat_") != std::string_view::npos))
+    return true;
   return false;
+}
+
+// Where a URL that starts at `from` ends: the first byte that cannot be in a
+// logged URL (space, quote, backslash of an escaped quote, angle bracket).
+size_t url_end(std::string_view s, size_t from) {
+  size_t end = s.find_first_of(" \t\r\n\"'\\<>`", from);
+  return end == std::string_view::npos ? s.size() : end;
+}
+
+// True if `@` at s[at] starts a digest (`repo@sha256:...`), not the end of user info.
+bool digest_at(std::string_view s, size_t at) {
+  std::string_view rest = s.substr(at + 1, 7);
+  return rest.substr(0, 7) == "sha256:" || rest.substr(0, 7) == "sha512:" || rest.substr(0, 7) == "sha384:";
+}
+
+// URL user info: the user stays and the password goes (`https://bob:***@host`);
+// user info without a password is itself a token (`https://ghp_x@host`) and
+// goes whole. The password may hold `/` and `@`, so the user info ends at the
+// last `@` of the URL that does not start a digest.
+std::string mask_url_userinfo(std::string_view s) {
+  std::string out;
+  size_t copied = 0;
+  for (size_t p = s.find("://"); p != std::string_view::npos; p = s.find("://", p + 3)) {
+    size_t begin = p + 3;
+    if (begin < copied) continue;
+    size_t end = url_end(s, begin);
+    size_t at = std::string_view::npos;
+    for (size_t k = begin; k < end; ++k)
+      if (s[k] == '@' && !digest_at(s, k)) at = k;
+    if (at == std::string_view::npos || at == begin) continue;
+    size_t colon = s.substr(begin, at - begin).find(':');
+    size_t keep = colon == std::string_view::npos ? begin : begin + colon + 1;
+    out.append(s.substr(copied, keep - copied));
+    out.append(kMask);
+    copied = at;  // the '@' and the host stay
+    p = at;
+  }
+  if (copied == 0 && out.empty()) return std::string(s);
+  out.append(s.substr(copied));
+  return out;
 }
 
 }  // namespace
 
 std::string mask_secrets(std::string_view text) {
-  std::string out(text);
-  if (!might_hold_secret(text)) return out;
-  for (const Mask& m : masks()) RE2::GlobalReplace(&out, m.re, m.rewrite);
+  // A lowered copy in a per-thread buffer: no allocation once it has grown.
+  thread_local std::string lower;
+  lower.assign(text);
+  for (char& c : lower)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  bool url_userinfo = false;
+  for (size_t p = lower.find("://"); p != std::string::npos && !url_userinfo; p = lower.find("://", p + 3)) {
+    size_t end = url_end(lower, p + 3);
+    for (size_t k = p + 3; k < end && !url_userinfo; ++k) url_userinfo = lower[k] == '@' && !digest_at(lower, k);
+  }
+  const bool keyed = might_hold_secret(text, lower);
+  if (!url_userinfo && !keyed) return std::string(text);
+  std::string out = url_userinfo ? mask_url_userinfo(text) : std::string(text);
+  if (keyed)
+    for (const Mask& m : masks()) RE2::GlobalReplace(&out, *m.re, m.rewrite);
   return out;
 }
 

@@ -142,6 +142,13 @@ void json_escape(std::string_view s, std::string& out) {
       if (n == 0) {
         out += "\\ufffd";
         ++i;
+      } else if (n == 2 && c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0) {
+        // A C1 control (U+0080..U+009F; U+009B is CSI): valid JSON raw, but
+        // a terminal showing the JSON would obey it. Escaped, it decodes the same.
+        out += "\\u00";
+        out.push_back(hex[static_cast<unsigned char>(s[i + 1]) >> 4]);
+        out.push_back(hex[static_cast<unsigned char>(s[i + 1]) & 15]);
+        i += 2;
       } else {
         out.append(s.data() + i, n);
         i += n;
@@ -237,6 +244,56 @@ std::string join(const std::vector<std::string>& items, std::string_view sep) {
     if (i) out += sep;
     out += items[i];
   }
+  return out;
+}
+
+namespace {
+
+// Appends s with every byte a terminal could act on written as `\xNN`: C0
+// controls (all but '\n' when keep_newlines), DEL, C1 controls and bytes
+// that are not UTF-8 (a lone 0x9B is CSI to an 8-bit terminal).
+void append_terminal_safe(std::string_view s, bool keep_newlines, std::string& out) {
+  static const char* hex = "0123456789abcdef";
+  auto escape = [&](unsigned char c) {
+    out += "\\x";
+    out.push_back(hex[c >> 4]);
+    out.push_back(hex[c & 15]);
+  };
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      size_t n = utf8_len(s, i);
+      if (n == 0) {
+        escape(c);
+        ++i;
+      } else if (n == 2 && c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0) {
+        escape(static_cast<unsigned char>(s[i + 1]));  // C1 control as its code point
+        i += 2;
+      } else {
+        out.append(s.data() + i, n);
+        i += n;
+      }
+      continue;
+    }
+    if ((c < 0x20 && !(c == '\n' && keep_newlines)) || c == 0x7F) escape(c);
+    else out.push_back(static_cast<char>(c));
+    ++i;
+  }
+}
+
+}  // namespace
+
+std::string terminal_safe(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  append_terminal_safe(s, false, out);
+  return out;
+}
+
+std::string terminal_safe_lines(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  append_terminal_safe(s, true, out);
   return out;
 }
 

@@ -21,7 +21,8 @@ bool go_unquote_at(std::string_view s, size_t& pos, std::string& out);
 std::optional<std::string> go_unquote(std::string_view quoted);
 
 /// Appends s to out as the body of a JSON string (no surrounding quotes).
-/// Invalid UTF-8 bytes become U+FFFD so the output always parses.
+/// Invalid UTF-8 bytes become U+FFFD so the output always parses; C0 and C1
+/// controls and DEL are \u-escaped, so the JSON holds no raw control byte.
 void json_escape(std::string_view s, std::string& out);
 
 /// s without leading and trailing ASCII whitespace.
@@ -57,6 +58,18 @@ std::string ellipsize(std::string_view s, size_t max);
 /// Replaces bytes that are not printable (controls, invalid UTF-8) with '?',
 /// so evidence lines from binary junk cannot corrupt a terminal.
 std::string printable(std::string_view s);
+
+/// s safe to print on a terminal: every control byte (C0 including newline,
+/// DEL, C1 raw or UTF-8-encoded) and every byte that is not UTF-8 is written
+/// as `\xNN`, so outside text (node and pod names, file and member names,
+/// error texts) can neither send an escape sequence nor start a line of its
+/// own. Printable text, UTF-8 included, is unchanged. JSON output does not
+/// need this: json_escape escapes the same bytes and keeps the value exact.
+std::string terminal_safe(std::string_view s);
+
+/// terminal_safe for text the program lays out in lines itself (report
+/// fields holding several paragraphs): '\n' stays, everything else as above.
+std::string terminal_safe_lines(std::string_view s);
 
 /// Joins items with sep.
 std::string join(const std::vector<std::string>& items, std::string_view sep);

@@ -67,3 +67,22 @@ TEST_CASE("host_answer keeps what a mirror answered, not the request that asked"
         "net/http: TLS handshake timeout");
   CHECK(host_answer(std::string(300, 'x'), 40).size() <= 40 + 3);
 }
+
+TEST_CASE("terminal_safe writes every control byte as \\xNN and keeps text", "[core][text]") {
+  // ESC sequences (clear screen, OSC window title), C1 CSI raw and as UTF-8, DEL, NUL.
+  CHECK(terminal_safe("node\x1b[2J\x1b]0;pwned\x07") == "node\\x1b[2J\\x1b]0;pwned\\x07");
+  CHECK(terminal_safe("a\x9b" "31mb") == "a\\x9b31mb");
+  CHECK(terminal_safe("a\xc2\x9b" "31mb") == "a\\x9b31mb");
+  CHECK(terminal_safe(std::string("x\0y\x7f", 4)) == "x\\x00y\\x7f");
+  // A newline in a name cannot start a line of its own; text layout keeps its own.
+  CHECK(terminal_safe("pod\npullscan: all pulls OK") == "pod\\x0apullscan: all pulls OK");
+  CHECK(terminal_safe_lines("one\ntwo\r\x1b") == "one\ntwo\\x0d\\x1b");
+  // Printable ASCII and UTF-8 (including U+00A0 and up) are unchanged.
+  CHECK(terminal_safe("nginx:1.27 → docker.io/ümlaut\xc2\xa0x") == "nginx:1.27 → docker.io/ümlaut\xc2\xa0x");
+}
+
+TEST_CASE("json_escape leaves no raw control byte and stays exact", "[core][text]") {
+  std::string out;
+  json_escape("a\x1b]0;t\x07\xc2\x9b" "b\xc2\xa0", out);
+  CHECK(out == "a\\u001b]0;t\\u0007\\u009bb\xc2\xa0");
+}

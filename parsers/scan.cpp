@@ -201,6 +201,10 @@ class InputScanner {
   void on_line(std::string_view line, uint64_t line_no) {
     while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.remove_suffix(1);
     if (doc_mode_ != DocMode::none && on_document_line(line, line_no)) return;
+    // A NUL is never in a log line: the line is binary junk (scan_input says
+    // so once per input and counts it as unreadable), not a pull to decode
+    // and print. Documents decide for themselves (journal export fields are binary).
+    if (std::memchr(line.data(), '\0', line.size())) return;
     if (!split_.empty() && continue_split(line)) return;
     if (!ml_pending_.empty() && continue_multiline(line, line_no)) return;
     if (paste_event_ >= 0 && continue_paste(line)) return;
@@ -756,7 +760,7 @@ void scan_input(BlockReader& reader, uint32_t input_index, const ScanOptions& op
     if (binary_lines_reported == 0 && std::memchr(block.text.data(), '\0', block.text.size())) {
       const char* z = static_cast<const char*>(std::memchr(block.text.data(), '\0', block.text.size()));
       uint64_t at = block.first_line + count_newlines(block.text.substr(0, static_cast<size_t>(z - block.text.data())));
-      diag.warn(info.path, at, "binary data (NUL bytes); skipping what is not text");
+      diag.warn(info.path, at, "binary data (NUL bytes); lines holding them are not read");
       ++binary_lines_reported;
       ++info.skipped;
     }

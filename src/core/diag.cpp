@@ -1,6 +1,11 @@
 // Diagnostics implementation: one line per problem, capped so a file of
-// binary junk cannot flood the terminal; the count is kept regardless.
+// binary junk cannot flood the terminal; the count is kept regardless. The
+// place (a file or bundle member name) and the problem (which may quote the
+// input or a library's message about it) are outside text: each is escaped
+// whole, so a crafted name can neither drive the terminal nor start a line.
 #include "core/diag.h"
+
+#include "core/text.h"
 
 namespace pullscan {
 
@@ -24,9 +29,9 @@ void Diagnostics::warn(std::string_view where, uint64_t line, std::string_view w
   }
   ++warnings_;
   if (warnings_ > limit_) return;
-  err_ << "pullscan: " << where;
+  err_ << "pullscan: " << terminal_safe(where);
   if (line) err_ << ':' << line;
-  err_ << ": " << what << '\n';
+  err_ << ": " << terminal_safe(what) << '\n';
 }
 
 void Diagnostics::input_unreadable(std::string_view where, std::string_view why) {

@@ -2,6 +2,12 @@
 // finding (most attempts first) with its evidence and the fix for this
 // registry/node/pod, then pulls that succeeded, then the inputs read and how
 // their times were completed. Lines wrap at TextOptions::width.
+//
+// Everything here reaches a terminal, and most values come from the input
+// (node, pod and image names, file and member names, error texts): every
+// field goes through terminal_safe, and a name that could carry a newline of
+// its own is escaped whole, so crafted input can neither send an escape
+// sequence nor print a line that looks like pullscan's.
 #include <algorithm>
 #include <tuple>
 #include <map>
@@ -61,8 +67,11 @@ std::vector<std::string> wrap(std::string_view text, size_t width) {
   return lines;
 }
 
-void field(std::ostream& out, std::string_view label, std::string_view value, size_t width) {
-  std::vector<std::string> lines = wrap(value, width - kLabel);
+// One labelled field. The label is one line (often a file name); the value
+// keeps the newlines the report itself put between its paragraphs.
+void field(std::ostream& out, std::string_view raw_label, std::string_view value, size_t width) {
+  const std::string label = terminal_safe(raw_label);
+  std::vector<std::string> lines = wrap(terminal_safe_lines(value), width - kLabel);
   bool long_label = label.size() > kLabel - 3;
   if (long_label) out << "  " << label << '\n';
   for (size_t i = 0; i < lines.size(); ++i) {
@@ -73,10 +82,18 @@ void field(std::ostream& out, std::string_view label, std::string_view value, si
   if (lines.empty() && !long_label) out << fmt::format("  {:<{}}\n", label, kLabel - 2);
 }
 
+// Names (images, nodes, pods, members), each escaped whole: a newline in one
+// must not start a line of the report.
 std::string list_summary(const std::vector<std::string>& items, size_t max) {
-  if (items.size() <= max) return join(items, ", ");
-  std::vector<std::string> head(items.begin(), items.begin() + static_cast<long>(max));
+  std::vector<std::string> head;
+  for (size_t i = 0; i < items.size() && i < max; ++i) head.push_back(terminal_safe(items[i]));
+  if (items.size() <= max) return join(head, ", ");
   return join(head, ", ") + fmt::format(" and {} more", items.size() - max);
+}
+
+// One name from the input, for a place in a sentence.
+std::string name(std::string_view s, std::string_view if_empty = "-") {
+  return s.empty() ? std::string(if_empty) : terminal_safe(s);
 }
 
 std::string when(int64_t first, int64_t last) {
@@ -102,8 +119,44 @@ std::string plural(int64_t n, std::string_view one, std::string_view many) {
 
 std::string location(const RunResult& r, const Event& e) {
   std::string path = e.where.input < r.inputs.size() ? r.inputs[e.where.input].path : "?";
-  return fmt::format("{}:{} ({})", path, e.where.line, to_string(e.source));
+  return fmt::format("{}:{} ({})", terminal_safe(path), e.where.line, to_string(e.source));
 }
+
+// The finding's prose (title, scope, notes, why, fix) has the input's names
+// filled in, between newlines of its own: a name holding a control byte (a
+// crafted event's node `n\npullscan: all pulls OK`) is replaced by its
+// escaped form, so only the report's own newlines remain. Names are matched
+// longest first; a finding with clean names returns the text as it is.
+class NameEscaper {
+ public:
+  explicit NameEscaper(const Finding& f) {
+    auto add_one = [&](std::string_view name) {
+      if (!name.empty() && terminal_safe(name) != name) names_.emplace_back(name);
+    };
+    auto add = [&](std::string_view name) {
+      add_one(name);
+      if (size_t slash = name.find('/'); slash != std::string_view::npos) {  // namespace/pod: each half too
+        add_one(name.substr(0, slash));
+        add_one(name.substr(slash + 1));
+      }
+    };
+    for (const auto* list : {&f.nodes, &f.pods, &f.images, &f.namespaces})
+      for (const std::string& n : *list) add(n);
+    add(f.registry);
+    std::sort(names_.begin(), names_.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  }
+  std::string operator()(std::string text) const {
+    for (const std::string& name : names_) {
+      const std::string safe = terminal_safe(name);
+      for (size_t p = text.find(name); p != std::string::npos; p = text.find(name, p + safe.size()))
+        text.replace(p, name.size(), safe);
+    }
+    return text;
+  }
+
+ private:
+  std::vector<std::string> names_;
+};
 
 }  // namespace
 
@@ -170,7 +223,7 @@ void write_bundle_inputs(std::ostream& out, const std::vector<InputInfo>& inputs
       continue;
     }
     std::string what = in.read_as.empty() ? "" : in.read_as;
-    if (!in.node.empty()) what += (what.empty() ? "node " : " of ") + in.node;
+    if (!in.node.empty()) what += (what.empty() ? "node " : " of ") + terminal_safe(in.node);
     field(out, "  " + short_name(in.path), (what.empty() ? "" : what + ": ") + describe_input(in), width);
   }
   if (!quiet.empty())
@@ -204,7 +257,7 @@ std::string state_sentence(const RunResult& r) {
       s += nodes.size() == in_run ? (in_run == 2 ? std::string(", on both nodes") : fmt::format(", on all {} nodes", in_run))
                                   : fmt::format(", on {} of {} nodes", nodes.size(), in_run);
     else if (nodes.size() == 1)
-      s += ", on " + *nodes.begin();
+      s += ", on " + terminal_safe(*nodes.begin());
     if (recovered) s += fmt::format("; {} recovered", recovered);
   } else {
     s = recovered == 1 ? "the problem recovered: each failing image pulled fine later"
@@ -251,7 +304,8 @@ void write_text_report(const RunResult& r, const RuleSet& rules, const TextOptio
   for (size_t i = 0; i < r.findings.size(); ++i) {
     const Finding& f = r.findings[i];
     if (f.recovered) continue;
-    std::string title = fmt::format("{}. {} [{}] ", i + 1, f.title, f.class_id);
+    const NameEscaper escape_names(f);
+    std::string title = terminal_safe(fmt::format("{}. {} [{}] ", i + 1, f.title, f.class_id));
     out << "\n── " << title;
     size_t used = 3 + title.size();
     if (used < width) {
@@ -269,12 +323,12 @@ void write_text_report(const RunResult& r, const RuleSet& rules, const TextOptio
                            : when(f.first_ns, f.last_ns);
     if (f.peak_per_minute >= 2) span += fmt::format("; peak {:.0f}/min", f.peak_per_minute);
     field(out, "attempts", count + ", " + span, width);
-    if (!f.registry.empty()) field(out, "registry", f.registry, width);
+    if (!f.registry.empty()) field(out, "registry", terminal_safe(f.registry), width);
     if (!f.images.empty()) field(out, "images", list_summary(f.images, 6), width);
     if (!f.nodes.empty()) field(out, "nodes", list_summary(f.nodes, 8), width);
     if (!f.pods.empty()) field(out, "pods", list_summary(f.pods, 8), width);
     if (f.names_capped) field(out, "", "(more than 1,000 names of one kind: the lists hold the first 1,000)", width);
-    field(out, "scope", f.scope, width);
+    field(out, "scope", escape_names(f.scope), width);
     field(out, "rule", f.rule_id, width);
     if (f.evidence) {
       field(out, "evidence", location(r, *f.evidence), width);
@@ -292,23 +346,23 @@ void write_text_report(const RunResult& r, const RuleSet& rules, const TextOptio
       if (lines.empty()) lines.push_back("no rule matched");
       field(out, "matched", join(lines, "\n"), width);
     }
-    for (const std::string& note : f.notes) field(out, "note", note, width);
+    for (const std::string& note : f.notes) field(out, "note", escape_names(note), width);
     // The registry hosts containerd tried for this finding's latest attempt (mirror chain).
     if (!f.tries.empty()) {
       std::vector<std::string> chain;
-      for (const HostTry& h : f.tries) chain.push_back(h.host + ": " + host_answer(h.error, 160));
+      for (const HostTry& h : f.tries) chain.push_back(terminal_safe(h.host) + ": " + terminal_safe(host_answer(h.error, 160)));
       field(out, "hosts", join(chain, "\n") + "\n(then the error above)", width);
     }
-    if (!f.explanation.empty()) field(out, "why", f.explanation, width);
+    if (!f.explanation.empty()) field(out, "why", escape_names(f.explanation), width);
     for (size_t k = 0; k < f.fix.size(); ++k)
-      field(out, k == 0 ? "fix" : "", fmt::format("{}. {}", k + 1, f.fix[k]), width);
+      field(out, k == 0 ? "fix" : "", fmt::format("{}. {}", k + 1, escape_names(f.fix[k])), width);
   }
   // Docker Hub's own count, when debug logs printed its rate-limit headers.
   if (!r.rate_limits.empty()) {
     out << "\n── Docker Hub rate limit (from its response headers)\n";
     for (const RateLimitAccount& a : r.rate_limits) {
       std::string who = a.source.empty() ? "pulls (no docker-ratelimit-source header: authenticated)"
-                                          : "source address " + a.source;
+                                          : "source address " + terminal_safe(a.source);
       std::string text = fmt::format("{}: {} with Docker Hub's rate-limit headers, from {}", who,
                                      plural(a.responses, "registry response", "registry responses"),
                                      plural(static_cast<int64_t>(a.nodes.size()), "node", "nodes"));
@@ -352,22 +406,22 @@ void write_text_report(const RunResult& r, const RuleSet& rules, const TextOptio
     out << "\n── Mirrors and registry config\n";
     for (const auto& [pull, failed] : t.fallbacks) {
       std::vector<std::string> hosts;
-      for (const HostTry& h : failed) hosts.push_back(fmt::format("{} ({})", h.host, h.error));
+      for (const HostTry& h : failed) hosts.push_back(fmt::format("{} ({})", name(h.host), terminal_safe(h.error)));
       field(out, "fallback",
-            fmt::format("{} on {}: {} failed, then it pulled from the next host", pull.first,
-                        pull.second.empty() ? "-" : pull.second, join(hosts, ", ")),
+            fmt::format("{} on {}: {} failed, then it pulled from the next host", name(pull.first),
+                        name(pull.second), join(hosts, ", ")),
             width);
     }
     for (const auto& [node, what] : t.config_errors)
       field(out, "config",
-            fmt::format("{}: containerd refused a registry config and ignores it: {}", node.empty() ? "-" : node, what),
+            fmt::format("{}: containerd refused a registry config and ignores it: {}", name(node), terminal_safe(what)),
             width);
   }
   // Pull times, when the logs give them (containerd 1.7+ `Pulled image ... in`, kubelet Pulled events).
   if (!t.slowest.empty() || !t.stalled.empty()) {
     out << "\n── Pull times\n";
     for (const auto& [image, d] : t.durations)
-      field(out, "", fmt::format("{}: {} ({} p50, {} p95, {} max)", image, plural(d.count, "pull", "pulls"),
+      field(out, "", fmt::format("{}: {} ({} p50, {} p95, {} max)", name(image), plural(d.count, "pull", "pulls"),
                                  format_ms(d.quantile(0.5)), format_ms(d.quantile(0.95)), format_ms(d.max_ms)),
             width);
     // A registry's own line only when it serves several images: else it repeats the image's.
@@ -380,7 +434,7 @@ void write_text_report(const RunResult& r, const RuleSet& rules, const TextOptio
       if (v != t.registry_volume.end() && v->second.second > 0)
         volume = fmt::format("; {:.1f} MB at {:.1f} MB/s", v->second.first / 1e6, v->second.first / 1e3 / v->second.second);
       field(out, first_registry ? "registry" : "",
-            fmt::format("{}: {} of {} images ({} p50, {} p95, {} max){}", registry.empty() ? "-" : registry,
+            fmt::format("{}: {} of {} images ({} p50, {} p95, {} max){}", name(registry),
                         plural(d.count, "pull", "pulls"), images->second.size(), format_ms(d.quantile(0.5)),
                         format_ms(d.quantile(0.95)), format_ms(d.max_ms), volume),
             width);
@@ -400,14 +454,14 @@ void write_text_report(const RunResult& r, const RuleSet& rules, const TextOptio
         std::string iso = format_iso_ms(a.first_ns);
         at = " at " + iso.substr(0, 10) + " " + iso.substr(11, 8);
       }
-      field(out, k == 0 ? "slowest" : "", fmt::format("{} on {}{}: {}{}{}", a.image, a.node.empty() ? "-" : a.node,
+      field(out, k == 0 ? "slowest" : "", fmt::format("{} on {}{}: {}{}{}", name(a.image), name(a.node),
                                                       at, format_ms(a.duration_ms), rate, queued),
             width);
     }
     bool first_stall = true;
     for (const auto& [image, nodes] : t.stalled) {
       field(out, first_stall ? "stalled" : "",
-            fmt::format("{} on {}: {} cancelled for making no progress", image.empty() ? "(image not named)" : image,
+            fmt::format("{} on {}: {} cancelled for making no progress", name(image, "(image not named)"),
                         list_summary(std::vector<std::string>(nodes.begin(), nodes.end()), 6),
                         plural(t.stalled_pulls.at(image), "pull", "pulls")),
             width);
@@ -418,7 +472,7 @@ void write_text_report(const RunResult& r, const RuleSet& rules, const TextOptio
   if (succeeded) {
     out << "\n── Succeeded\n";
     for (const auto& [img, nodes] : t.succeeded_on)
-      field(out, "", fmt::format("{} on {}", img.empty() ? "(image not named)" : img,
+      field(out, "", fmt::format("{} on {}", name(img, "(image not named)"),
                                  list_summary(std::vector<std::string>(nodes.begin(), nodes.end()), 6)),
             width);
   }

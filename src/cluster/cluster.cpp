@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <bit>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -316,10 +317,12 @@ KubectlResult run_kubectl(const std::string& kubectl, const std::vector<std::str
           r.stdout_cut = true;
           stop = true;
         }
-        // Doubling, but never past the cap: std::string's own growth would
-        // take the capacity (and the copy while it grows) to almost twice it.
+        // Powers of two from 64 KiB, never past the cap. std::string's own
+        // growth doubles from wherever it starts (15, or the first read's
+        // size), so its last step before a 256 MiB cap could copy up to
+        // 240 MiB into a new buffer: twice the cap touched at once.
         if (r.out.size() + piece.size() > r.out.capacity())
-          r.out.reserve(std::min(limits.stdout_cap, std::max(2 * r.out.capacity(), r.out.size() + piece.size())));
+          r.out.reserve(std::min(limits.stdout_cap, std::bit_ceil(std::max<size_t>(r.out.size() + piece.size(), 65536))));
         r.out.append(piece);
       } else if (got == 0 || errno != EINTR) {
         close(fds[k].fd);

@@ -54,8 +54,14 @@ bad-node)
     esac;;
 huge-stdout)
     if [ "$what" = "${FAKE_KUBECTL_HUGE_CALL:---raw}" ]; then
-        # Lines a journal could hold but that name no pull: read, counted, not decoded.
-        yes 'Nov 20 10:00:42 node-a systemd[1]: Started session-1.scope - Session 1 of User core.' | head -c "$bytes"
+        # Lines a journal could hold but that name no pull: read, counted, not
+        # decoded. A first piece of 4095 bytes, read alone: a buffer that
+        # doubles from there reaches 4095 * 2^16, just under 256 MiB, and
+        # copies all of it when it grows once more.
+        line='Nov 20 10:00:42 node-a systemd[1]: Started session-1.scope - Session 1 of User core.'
+        yes "$line" | head -c 4095
+        sleep 0.2
+        yes "$line" | head -c "$((bytes - 4095))"
     elif [ "$what" = events ]; then
         printf '{"kind":"EventList","apiVersion":"v1","metadata":{},"items":[\n'
         failed_pull_event node-a 1

@@ -100,7 +100,7 @@ TEST_CASE("kubectl's text is echoed masked and escaped, and cut", "[cluster]") {
   CHECK(long_line.size() <= kKubectlEchoBytes + 3);
 }
 
-TEST_CASE("--kubectl-timeout: a duration or 0", "[cluster]") {
+TEST_CASE("kubectl timeout: a duration or 0", "[cluster]") {
   CHECK(parse_kubectl_timeout("90s") == 90000);
   CHECK(parse_kubectl_timeout("5m") == 300000);
   CHECK(parse_kubectl_timeout("1h") == 3600000);

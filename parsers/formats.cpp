@@ -56,7 +56,8 @@ std::string sniff_format(std::string_view head) {
        start.find("\"regarding\"") != std::string_view::npos || start.find("\"items\"") != std::string_view::npos))
     return "k8s-json";
   if ((start.rfind("apiVersion:", 0) == 0 || start.find("\napiVersion:") != std::string_view::npos ||
-       start.rfind("items:", 0) == 0) &&
+       start.rfind("items:", 0) == 0 || start.rfind("- apiVersion:", 0) == 0 ||  // a bare YAML list of objects
+       start.find("\n- apiVersion:") != std::string_view::npos) &&
       start.find("kind:") != std::string_view::npos)
     return "k8s-yaml";
   int journal_short = 0, journal_iso = 0, journal_full = 0, journal_unix = 0, journal_mono = 0, logrus = 0,

@@ -8,6 +8,7 @@
 #include "core/error_chain.h"
 #include "core/image_ref.h"
 #include "core/text.h"
+#include "core/timeutil.h"
 #include "parsers/decode.h"
 
 namespace pullscan {
@@ -210,6 +211,69 @@ std::string image_of_command(std::string_view command) {
   return {};
 }
 
+// The Kubernetes e2e framework's event dump: `INFO: At 2025-01-02 03:04:05
+// +0000 UTC - event for web-1: {kubelet node-3} Failed: <message>`. It names
+// the object, the reporting component and its node, the reason and the time.
+const RE2& e2e_event_row() {
+  static const RE2 re(
+      R"(At (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?) ([+-]\d{4}) \w+ - event for ([\w.-]+): \{([\w-]+) ?([\w.-]*)\} (\w+): (.*)$)");
+  return re;
+}
+
+// A CI job's summary of events: `* 2025-01-02T03:04:05Z 6x kubelet: <message>`
+// (the count says how many times the event was recorded).
+const RE2& summary_event_row() {
+  static const RE2 re(R"(^\s*[*-]\s+(\d{4}-\d\d-\d\dT[\d:.]+Z)\s+(\d+)x\s+([\w-]+)(?:,\s*([\w.-]+))?:\s+(.*)$)");
+  return re;
+}
+
+// Reasons as kubectl before 1.2 printed them: lowercase (`pulling`, `failed`).
+std::string event_reason(std::string_view r) {
+  std::string out(r);
+  if (!out.empty() && out[0] >= 'a' && out[0] <= 'z') out[0] = static_cast<char>(out[0] - 'a' + 'A');
+  return out;
+}
+
+// `kubectl describe` before 1.2 had no Type column: FirstSeen, LastSeen,
+// Count, From (`{kubelet node-3}`), SubobjectPath, Reason, Message, tab
+// separated.
+bool old_describe_row(std::string_view text, const LineContext& ctx, std::vector<Event>& out, bool& open_ended) {
+  if (text.find('\t') == std::string_view::npos || text.find('{') == std::string_view::npos) return false;
+  std::vector<std::string_view> cols;
+  for (size_t i = 0; i < text.size();) {
+    size_t tab = text.find('\t', i);
+    std::string_view c = trim(text.substr(i, tab == std::string_view::npos ? std::string_view::npos : tab - i));
+    if (!c.empty()) cols.push_back(c);
+    if (tab == std::string_view::npos) break;
+    i = tab + 1;
+  }
+  size_t from = cols.size();
+  for (size_t k = 0; k < cols.size(); ++k)
+    if (cols[k].front() == '{' && cols[k].back() == '}') {
+      from = k;
+      break;
+    }
+  if (from < 2 || from + 2 >= cols.size()) return false;
+  size_t reason = from + 1;
+  if (cols[reason].find('{') != std::string_view::npos || cols[reason].substr(0, 5) == "spec.") ++reason;
+  if (reason + 1 >= cols.size()) return false;
+  size_t before = out.size();
+  std::string message;
+  for (size_t k = reason + 1; k < cols.size(); ++k) message += (k > reason + 1 ? " " : "") + std::string(cols[k]);
+  std::string why = event_reason(cols[reason]);
+  decode_event_message(why, message, ctx, out);
+  if (out.size() == before) return false;
+  std::string_view source = trim(cols[from].substr(1, cols[from].size() - 2));
+  std::string node = source.find(' ') != std::string_view::npos ? std::string(trim(source.substr(source.find(' ')))) : "";
+  for (size_t k = before; k < out.size(); ++k) {
+    if (!node.empty()) out[k].node = node;
+    if (from >= 3 && numeric(cols[from - 1]))
+      out[k].count = static_cast<int32_t>(std::min<uint64_t>(*parse_uint(cols[from - 1]), 100000));
+  }
+  open_ended = ends_open(message);
+  return true;
+}
+
 }  // namespace
 
 std::string image_named_by_session(std::string_view line) {
@@ -309,6 +373,40 @@ bool decode_pasted(std::string_view text, const LineContext& ctx, std::vector<Ev
     open_ended = out.size() > before && ends_open(message);
     return out.size() > before;
   }
+  // The e2e framework's dump and a CI summary: decode the message they carry,
+  // then give its events the row's object, node, time and count.
+  std::string when, zone, object, component, node_name, summary_count, message_text;
+  if (RE2::PartialMatch(sp, e2e_event_row(), &when, &zone, &object, &component, &node_name, &reason,
+                        &message_text) ||
+      RE2::FullMatch(sp, summary_event_row(), &when, &summary_count, &component, &node_name, &message_text)) {
+    if (!summary_count.empty()) {
+      bool inner_open = false;
+      decode_pasted(message_text, ctx, out, inner_open);
+    } else {
+      decode_event_message(reason, message_text, ctx, out);
+      warning_event("Warning", reason, message_text, ctx, out);
+    }
+    bool has_zone = false;
+    std::string stamp = when;
+    if (!zone.empty()) {
+      stamp[10] = 'T';
+      stamp += zone.substr(0, 3) + ":" + zone.substr(3);
+    }
+    std::optional<int64_t> t = parse_iso8601(stamp, has_zone);
+    for (size_t i = before; i < out.size(); ++i) {
+      if (!summary_count.empty())
+        if (auto n = parse_uint(summary_count)) out[i].count = static_cast<int32_t>(std::min<uint64_t>(*n, 100000));
+      if (!object.empty() && out[i].pod.empty()) out[i].pod = object;
+      if (!node_name.empty()) out[i].node = node_name;
+      if (t && has_zone) {
+        out[i].time_ns = *t;
+        out[i].time_flags = time_has_date | time_has_year | time_has_zone;
+      }
+    }
+    open_ended = out.size() > before && ends_open(message_text);
+    return out.size() > before;
+  }
+  if (old_describe_row(text, ctx, out, open_ended)) return true;
   // Wide and old tables first: their extra columns would end up in the message.
   // (A Pulling row's event carries no message: the row's text decides.)
   if (generic_event_row(text, ctx, out, open_ended)) return true;

@@ -685,3 +685,45 @@ TEST_CASE("a CLI's successful pull is a succeeded attempt", "[parsers][pasted]")
     CHECK(ev[0].image == c.image);
   }
 }
+
+TEST_CASE("event rows as other tools print them: e2e dumps, CI summaries, kubectl before 1.2", "[parsers][pasted]") {
+  // Shapes: the e2e framework's `dumpEventsInNamespace`, a CI job's event
+  // summary, and `kubectl describe` before the Type column (tab separated,
+  // lowercase reasons, `{kubelet NODE}` in From). Values constructed.
+  auto ev = parse(
+      "INFO: At 2025-01-02 03:04:05 +0000 UTC - event for web-1: {kubelet node-3} Failed: Failed to pull image "
+      "\"acme/web:1.0\": rpc error: code = NotFound desc = acme/web:1.0: not found\n");
+  REQUIRE(ev.size() == 1);
+  CHECK(ev[0].pod == "web-1");
+  CHECK(ev[0].node == "node-3");
+  CHECK(ev[0].image == "docker.io/acme/web:1.0");
+  CHECK(ev[0].time_ns == civil_to_ns(2025, 1, 2, 3, 4, 5, 0));
+  ev = parse("* 2025-01-02T03:04:05Z 6x kubelet: Failed to pull image \"acme/web:1.0\": rpc error: code = NotFound "
+             "desc = acme/web:1.0: not found\n");
+  REQUIRE(ev.size() == 1);
+  CHECK(ev[0].count == 6);
+  ev = parse(
+      "  FirstSeen\tLastSeen\tCount\tFrom\t\t\tSubobjectPath\t\tReason\t\tMessage\n"
+      "  1m\t\t30s\t\t3\t{kubelet node-3}\tspec.containers{web}\tpulling\t\tpulling image \"acme/web:1.0\"\n"
+      "  1m\t\t30s\t\t3\t{kubelet node-3}\tspec.containers{web}\tfailed\t\tFailed to pull image \"acme/web:1.0\": "
+      "Error: image acme/web:1.0 not found\n");
+  REQUIRE(ev.size() == 2);
+  CHECK(ev[0].kind == EventKind::pull_started);
+  CHECK(ev[1].kind == EventKind::pull_failed);
+  CHECK(ev[1].count == 3);
+  CHECK(ev[1].node == "node-3");
+}
+
+TEST_CASE("an events list as a bare YAML sequence is read as Kubernetes objects", "[parsers][k8s]") {
+  std::string format;
+  auto ev = parse(
+      "- apiVersion: v1\n  count: 4\n  involvedObject:\n    kind: Pod\n    name: web-1\n    namespace: shop\n"
+      "  kind: Event\n  lastTimestamp: \"2025-01-02T03:04:05Z\"\n"
+      "  message: 'Failed to pull image \"acme/web:1.0\": rpc error: code = NotFound desc = not found'\n"
+      "  reason: Failed\n  source:\n    host: node-3\n  type: Warning\n",
+      &format);
+  CHECK(format == "k8s-yaml");
+  REQUIRE(ev.size() == 1);
+  CHECK(ev[0].count == 4);
+  CHECK(ev[0].pod == "web-1");
+}

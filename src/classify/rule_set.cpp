@@ -9,11 +9,15 @@
 #include <re2/set.h>
 #include <yaml-cpp/yaml.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -106,6 +110,60 @@ std::string registry_for_text(std::string_view text) {
   return p.endpoint;
 }
 
+// What a file that is not a plain file is, for the line that refuses it.
+std::string_view file_kind(mode_t mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a named pipe";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a regular file";
+}
+
+// Reads one rules file whole, if it is a regular file of at most
+// kMaxRulesFileBytes: a name in the rules directory may be a link to
+// /dev/zero (read forever) or a pipe (open and read block forever). The open
+// does not block (O_NONBLOCK), and what it opened is checked before reading.
+bool read_rules_file(const std::string& path, std::string& text, std::string& problem) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  if (fd < 0) {
+    problem = fmt::format("cannot open: {}", std::strerror(errno));
+    return false;
+  }
+  struct stat st {};
+  if (fstat(fd, &st) != 0) {
+    problem = fmt::format("cannot read: {}", std::strerror(errno));
+    ::close(fd);
+    return false;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    problem = fmt::format("{}, not a rules file; not read", file_kind(st.st_mode));
+    ::close(fd);
+    return false;
+  }
+  // Read one byte past the cap, so a file that grew since fstat is caught too.
+  text.resize(kMaxRulesFileBytes + 1);
+  size_t have = 0;
+  while (have < text.size()) {
+    ssize_t got = ::read(fd, text.data() + have, text.size() - have);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) {
+      problem = fmt::format("cannot read: {}", std::strerror(errno));
+      ::close(fd);
+      return false;
+    }
+    if (got == 0) break;
+    have += static_cast<size_t>(got);
+  }
+  ::close(fd);
+  if (have > kMaxRulesFileBytes) {
+    problem = fmt::format("larger than {} MiB, too large for a rules file; not read", kMaxRulesFileBytes >> 20);
+    return false;
+  }
+  text.resize(have);
+  return true;
+}
+
 }  // namespace
 
 RuleSet RuleSet::builtin() {
@@ -129,14 +187,9 @@ void RuleSet::add_directory(const std::string& dir) {
   std::sort(files.begin(), files.end());
   if (files.empty()) errors_.push_back({dir, 0, "no .yaml rules files"});
   for (const fs::path& f : files) {
-    std::ifstream in(f, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    if (!in && !in.eof()) {
-      errors_.push_back({f.string(), 0, "cannot read"});
-      continue;
-    }
-    add_text(f.string(), ss.str());
+    std::string text, problem;
+    if (read_rules_file(f.string(), text, problem)) add_text(f.string(), text);
+    else errors_.push_back({f.string(), 0, problem});
   }
 }
 
@@ -281,7 +334,24 @@ void RuleSet::compile() {
     std::string error;
     if (set_->set.Add(r->match, &error) < 0) errors_.push_back({r->file, r->line, "rule '" + r->id + "': " + error});
   }
-  if (!set_->set.Compile()) errors_.push_back({"rules", 0, "the rule patterns are too large to compile together"});
+  if (!set_->set.Compile()) {
+    // RE2 says only that the whole set is too large: name the rule whose
+    // pattern compiles to the largest program, the one to shrink or split.
+    const Rule* largest = nullptr;
+    int largest_size = -1;
+    for (const auto& r : rules_)
+      if (r->re && r->re->ok() && r->re->ProgramSize() > largest_size) {
+        largest = r.get();
+        largest_size = r->re->ProgramSize();
+      }
+    if (largest)
+      errors_.push_back({largest->file, largest->line,
+                         fmt::format("rule '{}': pattern too large: the rule patterns together exceed RE2's memory "
+                                     "budget, and this one is the largest ({} instructions); shorten its repetitions",
+                                     largest->id, largest_size)});
+    else
+      errors_.push_back({"rules", 0, "the rule patterns are too large to compile together"});
+  }
 }
 
 std::vector<RuleMatch> RuleSet::matches(std::string_view message, std::string_view registry) const {

@@ -25,6 +25,11 @@ namespace pullscan {
 /// The fixed taxonomy, in taxonomy.md order.
 const std::vector<std::string>& taxonomy_classes();
 
+/// A rules file larger than this is refused unread (the largest built-in
+/// one is a few KiB): the cap keeps a link to /dev/zero or a huge file from
+/// taking the machine's memory.
+constexpr size_t kMaxRulesFileBytes = 1u << 20;
+
 /// One problem in a rules file, reported as `file:line: reason`.
 struct RuleError {
   std::string file;
@@ -65,7 +70,9 @@ class RuleSet {
 
   /// Loads the rules compiled into the binary.
   static RuleSet builtin();
-  /// Adds every *.yaml of `dir`; a rule with an existing id replaces it. Problems go to errors().
+  /// Adds every *.yaml of `dir`; a rule with an existing id replaces it. Only
+  /// regular files up to kMaxRulesFileBytes are read; each other one is one
+  /// `file: reason` problem. Problems go to errors().
   void add_directory(const std::string& dir);
   /// Adds one file's text (name like "rate_limited.yaml"). Problems go to errors().
   void add_text(const std::string& name, std::string_view text);

@@ -776,8 +776,13 @@ void scan_input(BlockReader& reader, uint32_t input_index, const ScanOptions& op
   scanner.finish();
   report_documents(scanner, info, diag);
   if (!reader.error().empty()) {
-    diag.warn(info.path, info.lines + 1, "read error: " + reader.error() + "; kept what was read before it");
+    diag.warn(info.path, info.lines + 1,
+              "read error: " + reader.error() +
+                  (info.lines ? fmt::format("; kept the {} line{} read before it", info.lines, info.lines == 1 ? "" : "s")
+                              : std::string("; nothing could be read from it")));
     ++info.skipped;
+    info.status = InputStatus::cut_short;
+    info.problem = reader.error();
   }
   if (first) info.format = opt.format == "auto" ? "text" : opt.format;
   info.events = made + (out.size() - mark);
@@ -791,6 +796,8 @@ bool scan_path(const std::string& path, uint32_t input_index, const ScanOptions&
     std::unique_ptr<BlockReader> reader = open_input(path, o.read, error);
     if (!reader) {
       diag.input_unreadable(path, error);
+      info.status = InputStatus::unreadable;
+      info.problem = error;
       return false;
     }
     scan_input(*reader, input_index, o, diag, info, out, clock, after_block);

@@ -3,8 +3,10 @@
 // nested libarchive streams) and cuts each text member into pieces of
 // chunk_bytes at line ends; worker threads scan the pieces. Pieces are joined
 // back per member in order, so the result does not depend on the thread
-// count. At most a few pieces are in flight, so memory stays bounded by the
-// piece size, not the bundle size.
+// count, as soon as a member and those before it are done. At most a few
+// pieces are in flight, so memory stays bounded by the piece size, not the
+// bundle size; per member only its record stays (skipped members: a count
+// per reason past the first few).
 #include "bundle/bundle.h"
 
 #include <archive.h>
@@ -42,8 +44,7 @@ ContainerKind sniff_container(std::string_view head) {
   auto at = [&](size_t i, std::string_view magic) { return head.size() >= i + magic.size() && head.substr(i, magic.size()) == magic; };
   if (at(257, "ustar")) return ContainerKind::archive;
   if (at(0, "PK\x03\x04") || at(0, "PK\x05\x06")) return ContainerKind::archive;
-  if (at(0, "\x1f\x8b") || at(0, "\xfd" "7zXZ") || at(0, "\x28\xb5\x2f\xfd") || at(0, "BZh"))
-    return ContainerKind::compressed;
+  if (sniff_compression(head) != Compression::none) return ContainerKind::compressed;
   return ContainerKind::plain;
 }
 
@@ -78,13 +79,6 @@ bool unsafe_member_name(std::string_view name) {
   return false;
 }
 
-std::string human_bytes(uint64_t n) {
-  if (n >= (1ull << 30)) return fmt::format("{:.1f} GB", static_cast<double>(n) / (1ull << 30));
-  if (n >= (1ull << 20)) return fmt::format("{:.0f} MB", static_cast<double>(n) / (1ull << 20));
-  if (n >= 1024) return fmt::format("{:.0f} KB", static_cast<double>(n) / 1024);
-  return fmt::format("{} bytes", n);
-}
-
 // A stream of a member's bytes: a file, an archive entry, or bytes already
 // peeked followed by the rest of another stream.
 class ByteStream {
@@ -104,23 +98,51 @@ class FdStream : public ByteStream {
   int fd_;
 };
 
+// An entry's bytes as libarchive's blocks: taken block by block so a
+// stream that breaks part-way loses only the block it broke in (a large
+// archive_read_data would drop everything it had copied in that call).
 class EntryStream : public ByteStream {
  public:
   explicit EntryStream(archive* a) : a_(a) {}
   long read(char* dst, size_t n, std::string& error) override {
-    for (;;) {
-      la_ssize_t got = archive_read_data(a_, dst, n);
-      if (got >= 0) return static_cast<long>(got);
-      if (got == ARCHIVE_RETRY) continue;
-      // ARCHIVE_WARN from read_data is a real failure mid-entry, like FATAL.
-      const char* msg = archive_error_string(a_);
-      error = msg ? msg : "archive read error";
-      return -1;
+    while (pending_ == 0 && hole_ == 0) {
+      const void* block = nullptr;
+      size_t size = 0;
+      la_int64_t offset = 0;
+      int rc = archive_read_data_block(a_, &block, &size, &offset);
+      if (rc == ARCHIVE_EOF) return 0;
+      if (rc == ARCHIVE_RETRY) continue;
+      if (rc < ARCHIVE_OK) {
+        // ARCHIVE_WARN from a data read is a real failure mid-entry, like FATAL.
+        const char* msg = archive_error_string(a_);
+        error = msg ? msg : "archive read error";
+        return -1;
+      }
+      // A sparse entry's holes read as the zeros they stand for.
+      if (offset > pos_) hole_ = static_cast<uint64_t>(offset - pos_);
+      block_ = static_cast<const char*>(block);
+      pending_ = size;
     }
+    if (hole_) {
+      n = static_cast<size_t>(std::min<uint64_t>(n, hole_));
+      std::memset(dst, 0, n);
+      hole_ -= n;
+    } else {
+      n = std::min(n, pending_);
+      std::memcpy(dst, block_, n);
+      block_ += n;
+      pending_ -= n;
+    }
+    pos_ += static_cast<la_int64_t>(n);
+    return static_cast<long>(n);
   }
 
  private:
   archive* a_;
+  const char* block_ = nullptr;
+  size_t pending_ = 0;
+  uint64_t hole_ = 0;
+  la_int64_t pos_ = 0;
 };
 
 class PeekedStream : public ByteStream {
@@ -177,11 +199,27 @@ ArchivePtr new_reader() {
   return a;
 }
 
+// Skipped members listed one by one for each reason; the rest are counted on
+// the last one listed, so a bundle of 200,000 links costs a few records, not
+// 200,000.
+constexpr uint64_t kListedSkipsPerReason = 8;
+// Compression layers around one member (a .gz of a .gz ...): libarchive
+// stacks filters itself, so more than this is a crafted input, not a bundle.
+constexpr int kMaxCompressedLayers = 8;
+
+// How deep a member sits: the archives around it (the bundle file itself
+// is the first) and every container layer, compression included.
+struct Nesting {
+  int archives = 0;
+  int layers = 0;
+};
+
 class Walker {
  public:
   Walker(const std::string& root, const ScanOptions& opt, const BundleOptions& bopt, Diagnostics& diag,
-         uint32_t input_base)
-      : root_(root), opt_(opt), bopt_(bopt), diag_(diag), input_base_(input_base) {
+         std::vector<InputInfo>& inputs, std::vector<InputClock>& clocks, std::vector<Event>& events)
+      : root_(root), opt_(opt), bopt_(bopt), diag_(diag), inputs_(inputs), clocks_(clocks), events_(events),
+        first_record_(inputs.size()), next_input_(static_cast<uint32_t>(inputs.size())) {
     unsigned threads = opt.threads ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
     threads = std::min(threads, 16u);
     max_in_flight_ = static_cast<uint64_t>(threads + 1) * bopt.chunk_bytes;
@@ -190,91 +228,70 @@ class Walker {
 
   ~Walker() { finish_workers(); }
 
-  bool walk(ContainerKind kind) {
+  // Walks the bundle. Each member's result joins the run (inputs, clocks,
+  // events) as soon as it and every member before it are scanned, so what
+  // is held per member while walking is its record, not its pieces.
+  void walk(ContainerKind kind) {
     if (kind == ContainerKind::directory) {
       if (bopt_.progress) total_bytes_ = directory_bytes(root_, 0);
       std::string top = strip_packing(base_name(root_));
       walk_directory(root_, root_, top);
     } else {
-      int fd = ::open(root_.c_str(), O_RDONLY | O_CLOEXEC);
+      int fd = ::open(root_.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
       if (fd < 0) {
-        diag_.input_unreadable(root_, std::strerror(errno));
-        finish_workers();
-        return false;
+        std::string why = std::strerror(errno);
+        diag_.input_unreadable(root_, why);
+        add_unreadable(root_, strip_packing(base_name(root_)), why);
+      } else {
+        struct stat st {};
+        if (fstat(fd, &st) == 0) total_bytes_ = static_cast<uint64_t>(st.st_size);
+        char magic[8] = {};
+        long got = ::pread(fd, magic, sizeof magic, 0);
+        FdStream file(fd);
+        top_file_ = true;
+        read_archive(file, root_, strip_packing(base_name(root_)), Nesting{1, 1}, st.st_mtim.tv_sec * 1000000000LL,
+                     sniff_compression(std::string_view(magic, got > 0 ? static_cast<size_t>(got) : 0)));
       }
-      struct stat st {};
-      if (fstat(fd, &st) == 0) total_bytes_ = static_cast<uint64_t>(st.st_size);
-      FdStream file(fd);
-      top_file_ = true;
-      read_archive(file, root_, strip_packing(base_name(root_)), 1, st.st_mtim.tv_sec * 1000000000LL);
     }
     finish_workers();
+    join_ready();
+    finish_records();
     if (bopt_.progress) *bopt_.progress << "\r\033[K" << std::flush;
-    return true;
   }
 
-  // Moves the members' results out, in walk order.
-  void collect(std::vector<InputInfo>& inputs, std::vector<InputClock>& clocks, std::vector<Event>& events) {
-    std::string layout;
-    for (const auto& m : members_)
-      if (!m->plan.layout.empty()) {
-        layout = m->plan.layout;
-        break;
-      }
-    for (auto& mp : members_) {
-      Member& m = *mp;
-      InputInfo info;
-      info.path = m.display;
-      // A single compressed file is an input of its own, not a bundle.
-      if (m.display != root_) info.bundle = root_;
-      info.layout = layout;
-      info.node = m.plan.node;
-      info.read_as = m.plan.read_as;
-      info.skip_reason = m.plan.skip_reason;
-      InputClock clock;
-      if (m.plan.skip_reason.empty()) {
-        std::vector<ScanPart> parts(std::make_move_iterator(m.parts.begin()), std::make_move_iterator(m.parts.end()));
-        join_parts(parts, diag_, info, events, clock);
-        info.path = m.display;
-      } else {
-        info.format = "-";
-      }
-      if (!m.read_error.empty()) {
-        diag_.warn(m.display, info.lines + 1, m.read_error);
-        ++info.skipped;
-      }
-      clock.mtime_ns = m.mtime_ns;
-      // The collection date nearest the file: a sosreport inside a
-      // directory of them names its own.
-      for (const std::string& part : m.containers) {
-        if (std::optional<int64_t> t = collected_time_from_name(part)) {
-          clock.collected_ns = *t;
-          clock.collected_from = "the bundle's name (" + part + ")";
-          break;
-        }
-      }
-      inputs.push_back(std::move(info));
-      clocks.push_back(std::move(clock));
-    }
-    for (const std::string& w : walk_warnings_) diag_.warn(root_, 0, w);
+  // True if some member was read (in full or up to a cut).
+  bool read_any() const {
+    for (size_t i = first_record_; i < inputs_.size(); ++i)
+      if (inputs_[i].status == InputStatus::read || inputs_[i].status == InputStatus::cut_short) return true;
+    return false;
   }
 
  private:
   struct Member {
     std::string display;  // "bundle.tar.gz:dir/file" as the report shows it
+    std::string logical;  // the path with every folder and archive it sits in
     MemberPlan plan;
+    InputStatus status = InputStatus::read;
+    std::string problem;  // unreadable: why
+    uint32_t input = 0;   // its index in the run's inputs once joined
     int64_t mtime_ns = 0;
     ScanOptions opt;
-    std::deque<ScanPart> parts;  // deque: workers hold references while the producer appends
+    std::vector<std::unique_ptr<ScanPart>> parts;  // owned here; workers hold the pointers
+    size_t parts_done = 0;                         // guarded by mu_
+    bool complete = false;                         // every piece submitted (producer only)
     std::string read_error;
-    std::vector<std::string> containers;  // folders and archives it sits in, innermost first
+    uint64_t bytes = 0;                            // text handed to the workers
   };
 
   struct Task {
     Member* member;
     ScanPart* part;
     std::string text;
-    uint32_t input;
+  };
+
+  struct SkipCount {
+    uint64_t members = 0;
+    uint32_t last_listed = 0;  // input index of the last record listed for the reason
   };
 
   uint64_t directory_bytes(const std::string& dir, int depth) {
@@ -318,26 +335,44 @@ class Walker {
   }
 
   Member& add_member(std::string display, std::string_view logical, MemberPlan plan, int64_t mtime) {
+    if (layout_.empty()) layout_ = plan.layout;
     auto m = std::make_unique<Member>();
-    size_t end = logical.rfind('/');
-    while (end != std::string_view::npos && end > 0) {
-      size_t start = logical.rfind('/', end - 1);
-      size_t from = start == std::string_view::npos ? 0 : start + 1;
-      m->containers.emplace_back(logical.substr(from, end - from));
-      if (start == std::string_view::npos) break;
-      end = start;
-    }
     m->display = std::move(display);
+    m->logical = std::string(logical);
     m->plan = std::move(plan);
     m->mtime_ns = mtime;
-    members_.push_back(std::move(m));
-    return *members_.back();
+    m->input = next_input_++;
+    if (bopt_.progress) current_ = m->display;
+    pending_.push_back(std::move(m));
+    return *pending_.back();
+  }
+
+  // A member not read on purpose: listed while its reason has few, counted after.
+  void skip(std::string display, std::string_view logical, MemberPlan plan, int64_t mtime = 0) {
+    if (layout_.empty()) layout_ = plan.layout;
+    SkipCount& count = skip_counts_[plan.skip_reason];
+    if (++count.members > kListedSkipsPerReason) return;
+    count.last_listed = next_input_;
+    Member& m = add_member(std::move(display), logical, std::move(plan), mtime);
+    m.status = InputStatus::skipped;
+    m.complete = true;
+    join_ready();
   }
 
   void skip(std::string display, std::string_view logical, std::string reason) {
     MemberPlan plan = plan_member(logical);
     plan.skip_reason = std::move(reason);
-    add_member(std::move(display), logical, std::move(plan), 0);
+    skip(std::move(display), logical, std::move(plan));
+  }
+
+  // A member (or the bundle itself) that could not be read at all.
+  void add_unreadable(std::string display, std::string_view logical, std::string why) {
+    Member& m = add_member(std::move(display), logical, plan_member(logical), 0);
+    m.plan.skip_reason.clear();
+    m.status = InputStatus::unreadable;
+    m.problem = std::move(why);
+    m.complete = true;
+    join_ready();
   }
 
   void walk_directory(const std::string& dir, const std::string& display, const std::string& logical) {
@@ -380,18 +415,19 @@ class Walker {
         continue;
       }
       FdStream file(fd);
-      read_member(file, shown, logic, 0, st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec);
+      read_member(file, shown, logic, Nesting{}, st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec);
     }
   }
 
-  void read_archive(ByteStream& in, const std::string& display, const std::string& logical, int depth,
-                    int64_t mtime) {
+  // Reads an archive or a single compressed file from `in`; `at` counts it.
+  void read_archive(ByteStream& in, const std::string& display, const std::string& logical, Nesting at,
+                    int64_t mtime, Compression compression) {
     ArchivePtr a = new_reader();
     NestedInput nested;
     nested.stream = &in;
     if (archive_read_open(a.get(), &nested, nullptr, nested_read, nullptr) != ARCHIVE_OK) {
       const char* msg = archive_error_string(a.get());
-      walk_warnings_.push_back(fmt::format("{}: not a readable archive: {}", display, msg ? msg : "unknown format"));
+      unreadable_container(display, logical, msg, compression);
       return;
     }
     if (top_file_) top_archive_ = a.get();
@@ -404,16 +440,18 @@ class Walker {
       if (rc == ARCHIVE_EOF) break;
       if (rc == ARCHIVE_RETRY) continue;
       if (rc < ARCHIVE_WARN) {
+        const char* msg = archive_error_string(a.get());
+        if (entries == 0) {
+          unreadable_container(display, logical, msg, compression);
+          break;
+        }
         // Truncated or corrupt: say where, keep every member read before it.
-        if (!broken_.count(display)) {
-          const char* msg = archive_error_string(a.get());
+        if (!broken_.count(display))
           walk_warnings_.push_back(fmt::format("{}: archive is truncated or corrupt after {} {}: {}; kept what was read",
                                                display, entries, entries == 1 ? "entry" : "entries",
                                                msg ? msg : "read error"));
-        }
         break;
       }
-      ++entries;
       bool raw = archive_format(a.get()) == ARCHIVE_FORMAT_RAW;
       if (raw && archive_filter_count(a.get()) <= 1) {
         // Not compressed and not an archive: only reachable for a member whose
@@ -421,10 +459,14 @@ class Walker {
         walk_warnings_.push_back(fmt::format("{}: looked like an archive but is not one", display));
         break;
       }
+      // Known once the first header is read: a real archive is one more
+      // level; a single compressed file is not an archive, only a layer.
+      if (entries++ == 0 && refuse_nesting(display, logical, at, raw, mtime)) break;
       std::string name = archive_entry_pathname(entry) ? archive_entry_pathname(entry) : "";
       // A single compressed file: its one entry is the file itself, decompressed.
       std::string shown = raw ? display : display + ":" + name;
       std::string logic = raw ? strip_packing(logical) : logical + "/" + name;
+      Nesting inner = raw ? Nesting{at.archives - 1, at.layers} : at;
       if (!raw && unsafe_member_name(name)) {
         if (!count_member()) break;
         skip(shown, logical + "/" + base_name(name), "unsafe member name (absolute or with '..'), not read");
@@ -447,53 +489,77 @@ class Walker {
       }
       int64_t entry_mtime = archive_entry_mtime_is_set(entry) ? archive_entry_mtime(entry) * 1000000000LL : mtime;
       EntryStream data(a.get());
-      read_member(data, shown, logic, depth, entry_mtime);
-      // An entry that broke mid-way was reported with its member; the
+      // An entry that broke mid-way is reported with its member; the
       // archive's own "truncated" line would say the same again.
-      if (!members_.empty() && !members_.back()->read_error.empty()) broken_.insert(display);
+      if (read_member(data, shown, logic, inner, entry_mtime, raw ? compression : Compression::none))
+        broken_.insert(display);
     }
     if (top_archive_ == a.get()) top_archive_ = nullptr;
   }
 
+  // An archive deeper than the limit, or a file compressed over and over, is
+  // listed as skipped and said once on stderr (then counted).
+  bool refuse_nesting(const std::string& display, const std::string& logical, Nesting at, bool raw, int64_t mtime) {
+    std::string reason;
+    if (!raw && at.archives > bopt_.max_depth)
+      reason = fmt::format("archive nested more than {} deep, not read", bopt_.max_depth);
+    else if (at.layers > bopt_.max_depth + kMaxCompressedLayers)
+      reason = fmt::format("compressed more than {} times over, not read", kMaxCompressedLayers);
+    if (reason.empty()) return false;
+    if (too_deep_++ == 0)
+      walk_warnings_.push_back(
+          fmt::format("{}: {} (the bundle itself is the first level)", display, reason));
+    MemberPlan plan = plan_member(logical);
+    plan.skip_reason = std::move(reason);
+    skip(display, logical, std::move(plan), mtime);
+    return true;
+  }
+
+  // A container that yielded nothing: a record that says why, and a line.
+  void unreadable_container(const std::string& display, const std::string& logical, const char* msg,
+                            Compression compression) {
+    std::string why = compression == Compression::none
+                          ? fmt::format("not a readable archive: {}", msg ? msg : "unknown format")
+                          : decompression_problem(msg ? msg : "", compression, 0);
+    walk_warnings_.push_back(fmt::format("{}: {}; nothing could be read from it", display, why));
+    add_unreadable(display, logical, why);
+  }
+
   // Reads one member: nested archives recurse; binary data is skipped; text
-  // is cut into pieces for the workers.
-  void read_member(ByteStream& in, const std::string& display, const std::string& logical, int depth,
-                   int64_t mtime) {
+  // is cut into pieces for the workers. True if reading it failed part-way.
+  bool read_member(ByteStream& in, const std::string& display, const std::string& logical, Nesting at,
+                   int64_t mtime, Compression compression = Compression::none) {
     MemberPlan plan = plan_member(logical);
     if (!plan.skip_reason.empty()) {
-      add_member(display, logical, std::move(plan), mtime);
-      return;
+      skip(display, logical, std::move(plan), mtime);
+      return false;
     }
     std::string head;
     std::string error;
     bool eof = !fill(in, head, kHeadBytes, error);
     ContainerKind kind = sniff_container(head);
     if (kind != ContainerKind::plain && error.empty()) {
-      if (depth >= bopt_.max_depth) {
-        plan.skip_reason = fmt::format("archive nested more than {} deep, not read", bopt_.max_depth);
-        add_member(display, logical, std::move(plan), mtime);
-        return;
-      }
+      Compression inner = sniff_compression(head);
       PeekedStream rest(std::move(head), in);
-      read_archive(rest, display, logical, depth + 1, mtime);
-      return;
+      read_archive(rest, display, logical, Nesting{at.archives + 1, at.layers + 1}, mtime, inner);
+      return false;
     }
     size_t probe = std::min<size_t>(head.size(), 8192);
     if (std::memchr(head.data(), '\0', probe)) {
       plan.skip_reason = "binary, not text";
-      add_member(display, logical, std::move(plan), mtime);
-      return;
+      skip(display, logical, std::move(plan), mtime);
+      return false;
     }
     Member& m = add_member(display, logical, std::move(plan), mtime);
     m.opt = opt_;
     m.opt.node_hint = m.plan.node;
-    uint32_t input = input_base_ + static_cast<uint32_t>(members_.size() - 1);
     // The first piece decides: a member that fits in one piece is scanned
     // exactly like a file; a longer one has its format sniffed once.
     std::string piece = std::move(head);
+    bool too_large = false;
     if (!eof && error.empty()) eof = !fill(in, piece, bopt_.chunk_bytes, error);
     if (eof || !error.empty()) {
-      submit(m, std::move(piece), input);
+      submit(m, std::move(piece));
     } else {
       m.opt = piece_options(std::string_view(piece).substr(0, kHeadBytes), m.opt);
       bool whole = is_document_format(m.opt.format);
@@ -506,7 +572,7 @@ class Walker {
             carry.assign(piece, cut, std::string::npos);
             piece.resize(cut);
           }
-          submit(m, std::move(piece), input);
+          submit(m, std::move(piece));
           piece = std::move(carry);
           carry.clear();
         }
@@ -514,14 +580,24 @@ class Walker {
         size_t want = whole ? std::min<uint64_t>(piece.size() + bopt_.chunk_bytes, kMaxDocumentBytes)
                             : bopt_.chunk_bytes;
         if (whole && piece.size() >= kMaxDocumentBytes) {
+          too_large = true;
           error = fmt::format("document larger than {}; read its start only", human_bytes(kMaxDocumentBytes));
           break;
         }
         eof = !fill(in, piece, want, error);
       }
-      if (!piece.empty()) submit(m, std::move(piece), input);
+      if (!piece.empty()) submit(m, std::move(piece));
     }
-    if (!error.empty()) m.read_error = error;
+    // A single compressed file that stopped decompressing: in a person's
+    // words; an archive entry's own failure as libarchive gives it.
+    bool stream_failed = !error.empty() && !too_large;
+    m.read_error = stream_failed && compression != Compression::none
+                       ? decompression_problem(error, compression, m.bytes)
+                       : std::move(error);
+    m.complete = true;
+    bool broke = !m.read_error.empty();
+    join_ready();
+    return broke;
   }
 
   // Appends to buf until it holds `want` bytes; false at the end of the stream.
@@ -552,21 +628,21 @@ class Walker {
     last_progress_ = now;
     uint64_t done = bytes_read_;
     if (top_archive_) done = static_cast<uint64_t>(archive_filter_bytes(top_archive_, -1));
-    std::string current = members_.empty() ? "" : members_.back()->display;
     std::string line = total_bytes_ ? fmt::format("pullscan: {} of {} ({}%) {}", human_bytes(done),
-                                                  human_bytes(total_bytes_), done * 100 / total_bytes_, current)
-                                    : fmt::format("pullscan: {} {}", human_bytes(done), current);
+                                                  human_bytes(total_bytes_), done * 100 / total_bytes_, current_)
+                                    : fmt::format("pullscan: {} {}", human_bytes(done), current_);
     if (line.size() > 100) line = line.substr(0, 97) + "...";
     *bopt_.progress << "\r\033[K" << line << std::flush;
   }
 
-  void submit(Member& m, std::string text, uint32_t input) {
-    ScanPart& part = m.parts.emplace_back();
-    part.info.path = m.display;
+  void submit(Member& m, std::string text) {
+    m.bytes += text.size();
+    ScanPart* part = m.parts.emplace_back(std::make_unique<ScanPart>()).get();
+    part->info.path = m.display;
     std::unique_lock<std::mutex> lock(mu_);
     room_.wait(lock, [&] { return in_flight_ < max_in_flight_ || tasks_.empty(); });
     in_flight_ += text.size();
-    tasks_.push_back(Task{&m, &part, std::move(text), input});
+    tasks_.push_back(Task{&m, part, std::move(text)});
     ready_.notify_one();
   }
 
@@ -582,11 +658,12 @@ class Walker {
       }
       size_t bytes = task.text.size();
       std::unique_ptr<BlockReader> reader = open_memory(std::move(task.text), task.member->opt.read, task.member->mtime_ns);
-      scan_input(*reader, task.input, task.member->opt, task.part->diag, task.part->info, task.part->events,
+      scan_input(*reader, task.member->input, task.member->opt, task.part->diag, task.part->info, task.part->events,
                  task.part->clock);
       {
         std::lock_guard<std::mutex> lock(mu_);
         in_flight_ -= bytes;
+        ++task.member->parts_done;
       }
       room_.notify_all();
     }
@@ -602,16 +679,117 @@ class Walker {
     pool_.clear();
   }
 
+  // Joins the members at the front of the walk whose pieces are all
+  // scanned, in walk order, so the result does not depend on the threads.
+  void join_ready() {
+    while (!pending_.empty()) {
+      Member& m = *pending_.front();
+      if (!m.complete) return;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (m.parts_done < m.parts.size()) return;
+      }
+      join(m);
+      pending_.pop_front();
+    }
+  }
+
+  void join(Member& m) {
+    InputInfo info;
+    info.path = m.display;
+    // A single compressed file is an input of its own, not a bundle.
+    if (m.display != root_) info.bundle = root_;
+    info.node = m.plan.node;
+    info.read_as = m.plan.read_as;
+    info.skip_reason = m.plan.skip_reason;
+    info.status = m.status;
+    info.problem = m.problem;
+    InputClock clock;
+    if (m.status == InputStatus::read) {
+      PartJoiner joiner(diag_, info, events_, clock);
+      for (auto& part : m.parts) joiner.add(*part);
+      m.parts.clear();
+      info.path = m.display;
+    } else {
+      info.format = "-";
+    }
+    if (!m.read_error.empty()) {
+      const std::string& why = m.read_error;
+      info.status = info.lines ? InputStatus::cut_short : InputStatus::unreadable;
+      info.problem = why;
+      diag_.warn(m.display, info.lines + 1,
+                 info.lines ? fmt::format("{}; kept the {} read before it", why,
+                                          info.lines == 1 ? std::string("1 line") : fmt::format("{} lines", info.lines))
+                            : why + "; nothing could be read from it");
+      ++info.skipped;
+    }
+    clock.mtime_ns = m.mtime_ns;
+    // The collection date nearest the file: a sosreport inside a directory
+    // of them names its own.
+    std::string_view logical = m.logical;
+    for (size_t end = logical.rfind('/'); end != std::string_view::npos && end > 0;) {
+      size_t start = logical.rfind('/', end - 1);
+      size_t from = start == std::string_view::npos ? 0 : start + 1;
+      std::string_view part = logical.substr(from, end - from);
+      if (std::optional<int64_t> t = collected_time_from_name(part)) {
+        clock.collected_ns = *t;
+        clock.collected_from = "the bundle's name (" + std::string(part) + ")";
+        break;
+      }
+      if (start == std::string_view::npos) break;
+      end = start;
+    }
+    inputs_.push_back(std::move(info));
+    clocks_.push_back(std::move(clock));
+  }
+
+  // What is known only at the end: the layout, the counts of skipped
+  // members not listed, the walk's own lines, and a record for a bundle
+  // that gave none.
+  void finish_records() {
+    for (size_t i = first_record_; i < inputs_.size(); ++i) inputs_[i].layout = layout_;
+    for (const auto& [reason, count] : skip_counts_)
+      if (count.members > kListedSkipsPerReason)
+        inputs_[count.last_listed].more_skipped = count.members - kListedSkipsPerReason;
+    if (too_deep_ > 1)
+      walk_warnings_.push_back(fmt::format("{} more archives nested too deep were not read", too_deep_ - 1));
+    // A line about the bundle file, or a member, names the bundle once.
+    for (const std::string& w : walk_warnings_) {
+      std::string_view what = w;
+      if (w.size() > root_.size() && w.compare(0, root_.size(), root_) == 0 && w[root_.size()] == ':') {
+        what.remove_prefix(root_.size() + 1);
+        if (!what.empty() && what.front() == ' ') what.remove_prefix(1);
+      }
+      diag_.warn(root_, 0, what);
+    }
+    if (inputs_.size() == first_record_) {
+      InputInfo info;
+      info.path = root_;
+      info.format = "-";
+      info.status = InputStatus::unreadable;
+      info.problem = walk_warnings_.empty() ? "holds no files" : walk_warnings_.front();
+      inputs_.push_back(std::move(info));
+      clocks_.emplace_back();
+    }
+  }
+
   std::string root_;
   const ScanOptions& opt_;
   const BundleOptions& bopt_;
   Diagnostics& diag_;
-  uint32_t input_base_;
-  std::vector<std::unique_ptr<Member>> members_;
+  std::vector<InputInfo>& inputs_;
+  std::vector<InputClock>& clocks_;
+  std::vector<Event>& events_;
+  const size_t first_record_;
+  uint32_t next_input_;
+  std::deque<std::unique_ptr<Member>> pending_;  // walked, not yet joined, in walk order
+  std::map<std::string, SkipCount> skip_counts_;  // reason -> members skipped for it
+  std::string layout_;
+  std::string current_;  // the member being read, for the progress line
   std::vector<std::string> walk_warnings_;
   std::set<std::string> broken_;  // archives whose breakage a member already reported
   std::string stop_reason_;
-  uint64_t member_count_ = 0, bytes_read_ = 0, total_bytes_ = 0;
+  uint64_t member_count_ = 0, bytes_read_ = 0, total_bytes_ = 0, too_deep_ = 0;
   bool top_file_ = false;
   archive* top_archive_ = nullptr;
   std::chrono::steady_clock::time_point last_progress_{};
@@ -655,10 +833,9 @@ bool scan_bundle(const std::string& path, ContainerKind kind, const ScanOptions&
                  std::vector<Event>& events) {
   std::string root = path;
   while (root.size() > 1 && root.back() == '/') root.pop_back();
-  Walker walker(root, opt, bopt, diag, static_cast<uint32_t>(inputs.size()));
-  if (!walker.walk(kind)) return false;
-  walker.collect(inputs, clocks, events);
-  return true;
+  Walker walker(root, opt, bopt, diag, inputs, clocks, events);
+  walker.walk(kind);
+  return walker.read_any();
 }
 
 }  // namespace pullscan

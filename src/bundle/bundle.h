@@ -23,7 +23,7 @@ namespace pullscan {
 struct BundleOptions {
   uint64_t max_bytes = 64ull << 30;   // member bytes read, after decompression (--max-bytes)
   uint64_t max_members = 200000;      // files and archive entries looked at
-  int max_depth = 4;                  // archives inside archives
+  int max_depth = 4;                  // levels of archives, the bundle itself the first (a compressed single file is not one)
   size_t chunk_bytes = 16u << 20;     // a large member is scanned in pieces of this size, in parallel
   std::ostream* progress = nullptr;   // where the progress line goes (a terminal), or none
 };
@@ -55,8 +55,11 @@ MemberPlan plan_member(std::string_view logical_path);
 std::optional<int64_t> collected_time_from_name(std::string_view name);
 
 /// Reads every member of a bundle, appending one InputInfo, InputClock and
-/// its events per member (skipped members too, with skip_reason set). False
-/// if the bundle could not be opened at all. Never throws.
+/// its events per member. Skipped members are listed (status skipped,
+/// skip_reason set) up to a few per reason, the rest counted in the last
+/// one's more_skipped; a member that could not be read says why (status
+/// unreadable, problem). A bundle that yields no member at all gets one
+/// unreadable record of its own. True if any member was read. Never throws.
 bool scan_bundle(const std::string& path, ContainerKind kind, const ScanOptions& opt, const BundleOptions& bopt,
                  Diagnostics& diag, std::vector<InputInfo>& inputs, std::vector<InputClock>& clocks,
                  std::vector<Event>& events);

@@ -107,6 +107,28 @@ bool load_rules(const Options& opt, RuleSet& rules, std::ostream& err) {
   return false;
 }
 
+// An input that opened but gave nothing is not read either: a read error
+// before its first line (a corrupt gzip header, a cut-short small .zst), or
+// a document with problems and no pull event (a truncated list with no
+// complete item left).
+void settle_status(InputInfo& info) {
+  if (info.status == InputStatus::cut_short && info.lines == 0) {
+    info.status = InputStatus::unreadable;
+  } else if (info.status == InputStatus::read && info.skipped > 0 && info.events == 0 &&
+             is_document_format(info.format)) {
+    info.status = InputStatus::unreadable;
+    info.problem = "the document is broken and no pull event could be read from it";
+  }
+}
+
+// Whether any input reached the parsers: when none did, the run exits 2
+// (README, "Exit codes"), whatever the report says.
+bool any_input_read(const RunResult& r) {
+  for (const InputInfo& in : r.inputs)
+    if (in.status == InputStatus::read || in.status == InputStatus::cut_short) return true;
+  return false;
+}
+
 int report_and_exit(const Options& opt, const RuleSet& rules, const RunResult& r, std::ostream& out) {
   if (opt.output == "json") {
     write_json_report(r, out);
@@ -175,7 +197,6 @@ int run_scan(const Options& opt, const RuleSet& rules, std::ostream& out, std::o
   }
   RunStore store(opt);
   if (!store.open(err)) return exit_error;
-  uint64_t readable = 0;
   const ScanOptions scan = with_rules(opt.scan, rules);
   Analysis analysis(opt.scan, rules, r, clocks, current_year(), store.writer());
   // One input read in time order (a journal, a log file) need not be held
@@ -189,16 +210,8 @@ int run_scan(const Options& opt, const RuleSet& rules, std::ostream& out, std::o
   for (const std::string& path : paths) {
     ContainerKind kind = container_kind(path);
     if (kind != ContainerKind::plain) {
-      if (scan_bundle(path, kind, scan, opt.bundle, diag, r.inputs, clocks, r.events)) {
-        ++readable;
-      } else {
-        InputInfo info;
-        info.path = path;
-        info.readable = false;
-        info.format = "-";
-        r.inputs.push_back(std::move(info));
-        clocks.emplace_back();
-      }
+      // The bundle lists its members (and why one was not read) itself.
+      scan_bundle(path, kind, scan, opt.bundle, diag, r.inputs, clocks, r.events);
       continue;
     }
     // The input is in r.inputs and clocks while it is read: retiring
@@ -216,12 +229,9 @@ int run_scan(const Options& opt, const RuleSet& rules, std::ostream& out, std::o
       clocks[at] = clock;
       after_block();
     };
-    if (scan_path(path, static_cast<uint32_t>(at), scan, diag, info, r.events, clock, sync_then_retire)) {
-      ++readable;
-    } else {
-      info.readable = false;
+    if (!scan_path(path, static_cast<uint32_t>(at), scan, diag, info, r.events, clock, sync_then_retire))
       info.format = "-";
-    }
+    settle_status(info);
     info.time_note = r.inputs[at].time_note;
     r.inputs[at] = std::move(info);
     clocks[at] = std::move(clock);
@@ -232,7 +242,7 @@ int run_scan(const Options& opt, const RuleSet& rules, std::ostream& out, std::o
   bool stored = store.finish(r, attempt_of, analysis.store_ok(), err);
   int code = report_and_exit(opt, rules, r, out);
   if (!stored) return exit_error;
-  return readable == 0 ? exit_error : code;
+  return any_input_read(r) ? code : exit_error;
 }
 
 volatile int g_stop = 0;

@@ -157,6 +157,25 @@ struct RateLimitAccount {
   int64_t charged = 0;               // pulls charged in view: the drops of ratelimit-remaining between responses
 };
 
+/// Whether an input's content reached the parsers. The exit code (2 when no
+/// input was read) and the inputs section come from it.
+enum class InputStatus : uint8_t {
+  read,        // read to its end
+  cut_short,   // reading stopped early (truncated or corrupt data); what came before it was kept
+  unreadable,  // nothing could be read from it (InputInfo::problem says why)
+  skipped,     // a bundle member left unread on purpose (InputInfo::skip_reason says why)
+};
+/// Serialised name of an InputStatus (JSON).
+inline std::string_view to_string(InputStatus s) {
+  switch (s) {
+    case InputStatus::read: return "read";
+    case InputStatus::cut_short: return "cut_short";
+    case InputStatus::unreadable: return "unreadable";
+    case InputStatus::skipped: return "skipped";
+  }
+  return "read";
+}
+
 /// What was read from one input, for the report's inputs section.
 struct InputInfo {
   std::string path;         // as given ("-" for stdin)
@@ -165,13 +184,15 @@ struct InputInfo {
   uint64_t events = 0;
   uint64_t skipped = 0;     // lines that could not be read as text (junk, cut)
   std::string time_note;    // where a missing year/zone came from
-  bool readable = true;
+  InputStatus status = InputStatus::read;
+  std::string problem;      // cut short or unreadable: what went wrong, in words
   // Set for the members of a bundle (a directory or an archive):
   std::string bundle;       // the bundle as given; path is then "bundle:member"
   std::string layout;       // what the bundle looks like ("kind export logs", ...)
   std::string node;         // node named by the member's path, if any
   std::string read_as;      // what the member was read as ("kubelet log", "events"...)
   std::string skip_reason;  // non-empty: the member was not read, and why
+  uint64_t more_skipped = 0;  // with skip_reason: later members skipped for the same reason, counted, not listed
 };
 
 /// Pull times of one image: exact while few, then a log-scale histogram

@@ -1,14 +1,21 @@
 // BlockReader over a byte source: zlib's gz* API, which reads gzip and plain
-// files alike, or pread on a range of a plain file so that several threads
-// can scan one large file. The buffer holds at most block_bytes +
-// max_line_bytes, whatever the input.
+// files alike; libarchive's raw format for xz, zstd and bzip2 (and gzip on a
+// pipe, whose first bytes cannot be read twice); or pread on a range of a
+// plain file so that several threads can scan one large file. The buffer
+// holds at most block_bytes + max_line_bytes, whatever the input.
+#include <archive.h>
+#include <archive_entry.h>
+
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
+
+#include <fmt/format.h>
 
 #include "core/prefilter.h"
 #include "input/line_source.h"
@@ -25,28 +32,160 @@ class ByteSource {
   virtual long read(char* dst, size_t n, std::string& error) = 0;
 };
 
+// zlib's gzerror text starts with the name it was opened under, "<fd:5>: ",
+// which names nothing a person knows: the caller names the file.
+std::string_view without_fd_name(const char* msg) {
+  std::string_view m = msg ? msg : "";
+  if (m.substr(0, 4) == "<fd:") {
+    size_t end = m.find(">: ");
+    if (end != std::string_view::npos) m.remove_prefix(end + 3);
+  }
+  return m;
+}
+
 class GzSource : public ByteSource {
  public:
-  explicit GzSource(gzFile f) : file_(f) { gzbuffer(file_, 256 * 1024); }
+  GzSource(gzFile f, bool gzip) : file_(f), gzip_(gzip) { gzbuffer(file_, 256 * 1024); }
   ~GzSource() override { gzclose(file_); }
   long read(char* dst, size_t n, std::string& error) override {
     int got = gzread(file_, dst, static_cast<unsigned>(n));
     int errnum = 0;
     const char* msg = gzerror(file_, &errnum);
     if (got < 0) {
-      error = errnum == Z_ERRNO ? std::strerror(errno) : (msg ? msg : "read error");
+      error = errnum == Z_ERRNO ? std::string(std::strerror(errno)) : problem(msg);
       return -1;
     }
     // gzread returns 0 at a truncated gzip member too; gzerror tells them apart.
     if (got == 0 && errnum != Z_OK && errnum != Z_STREAM_END && msg && *msg) {
-      error = msg;
+      error = problem(msg);
       return -1;
     }
+    decompressed_ += static_cast<uint64_t>(got);
     return got;
   }
 
  private:
+  std::string problem(const char* msg) const {
+    std::string_view m = without_fd_name(msg);
+    if (!gzip_) return std::string(m.empty() ? "read error" : m);
+    return decompression_problem(m, Compression::gzip, decompressed_);
+  }
+
   gzFile file_;
+  bool gzip_;
+  uint64_t decompressed_ = 0;
+};
+
+// A descriptor whose first bytes were already read (to see what it holds):
+// those bytes first, then the rest of the descriptor.
+class PeekedFdSource : public ByteSource {
+ public:
+  PeekedFdSource(int fd, std::string head) : fd_(fd), head_(std::move(head)) {}
+  ~PeekedFdSource() override { ::close(fd_); }
+  long read(char* dst, size_t n, std::string& error) override {
+    if (pos_ < head_.size()) {
+      n = std::min(n, head_.size() - pos_);
+      std::memcpy(dst, head_.data() + pos_, n);
+      pos_ += n;
+      return static_cast<long>(n);
+    }
+    return read_retrying(fd_, dst, n, error);
+  }
+
+ private:
+  int fd_;
+  std::string head_;
+  size_t pos_ = 0;
+};
+
+// A compressed stream decoded by libarchive's filters, read as its one "raw"
+// entry. Blocks are taken as the filter hands them out, so a cut-short input
+// loses only the filter's last partial block, never what was handed out.
+class ArchiveRawSource : public ByteSource {
+ public:
+  ArchiveRawSource(std::unique_ptr<ByteSource> in, Compression c) : in_(std::move(in)), compression_(c) {}
+  ~ArchiveRawSource() override {
+    if (a_) archive_read_free(a_);
+  }
+  // False (with error set) if the stream's start cannot be decoded.
+  bool open(std::string& error) {
+    a_ = archive_read_new();
+    if (!a_) {
+      error = "out of memory";
+      return false;
+    }
+    archive_read_support_filter_all(a_);
+    archive_read_support_format_raw(a_);
+    archive_entry* entry = nullptr;
+    if (archive_read_open(a_, this, nullptr, &ArchiveRawSource::feed, nullptr) != ARCHIVE_OK ||
+        archive_read_next_header(a_, &entry) != ARCHIVE_OK) {
+      error = library_problem();
+      return false;
+    }
+    return true;
+  }
+  long read(char* dst, size_t n, std::string& error) override {
+    while (pending_ == 0) {
+      const void* block = nullptr;
+      size_t size = 0;
+      la_int64_t offset = 0;
+      int rc = archive_read_data_block(a_, &block, &size, &offset);
+      if (rc == ARCHIVE_EOF) return 0;
+      if (rc == ARCHIVE_RETRY) continue;
+      if (rc < ARCHIVE_OK) {
+        error = library_problem();
+        return -1;
+      }
+      block_ = static_cast<const char*>(block);
+      pending_ = size;
+    }
+    n = std::min(n, pending_);
+    std::memcpy(dst, block_, n);
+    block_ += n;
+    pending_ -= n;
+    decompressed_ += n;
+    return static_cast<long>(n);
+  }
+
+ private:
+  static la_ssize_t feed(archive* a, void* self, const void** out) {
+    auto* me = static_cast<ArchiveRawSource*>(self);
+    long got = me->in_->read(me->buffer_.data(), me->buffer_.size(), me->in_error_);
+    if (got < 0) {
+      archive_set_error(a, EIO, "%s", me->in_error_.c_str());
+      return -1;
+    }
+    *out = me->buffer_.data();
+    return got;
+  }
+  std::string library_problem() const {
+    if (!in_error_.empty()) return in_error_;  // the descriptor failed, not the data
+    const char* msg = archive_error_string(a_);
+    return decompression_problem(msg ? msg : "", compression_, decompressed_);
+  }
+
+  std::unique_ptr<ByteSource> in_;
+  Compression compression_;
+  archive* a_ = nullptr;
+  std::string buffer_ = std::string(256 * 1024, '\0');
+  std::string in_error_;
+  const char* block_ = nullptr;
+  size_t pending_ = 0;
+  uint64_t decompressed_ = 0;
+};
+
+// The first bytes looked at to tell compressed data from text.
+constexpr size_t kSniffBytes = 6;
+
+// A whole descriptor, read as it is (under a decompressing source).
+class FdSource : public ByteSource {
+ public:
+  explicit FdSource(int fd) : fd_(fd) {}
+  ~FdSource() override { ::close(fd_); }
+  long read(char* dst, size_t n, std::string& error) override { return read_retrying(fd_, dst, n, error); }
+
+ private:
+  int fd_;
 };
 
 // Follow mode: whatever one read() returns, at once; an interrupted read
@@ -247,13 +386,84 @@ std::unique_ptr<BlockReader> open_input(const std::string& path, const ReadOptio
       mtime = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
   }
   if (opt.follow) return std::make_unique<LineBlockReader>(std::make_unique<FollowSource>(fd, opt.stop), opt, mtime);
-  gzFile f = gzdopen(fd, "rb");
-  if (!f) {
-    ::close(fd);
-    error = "cannot start reading";
-    return nullptr;
+  // What the data is, from its first bytes: read in place where the
+  // descriptor can seek (a file, stdin redirected from one), else (a pipe)
+  // taken out and handed back in front of the rest.
+  std::string head(kSniffBytes, '\0');
+  off_t at = ::lseek(fd, 0, SEEK_CUR);
+  bool seekable = at >= 0;
+  long got = seekable ? static_cast<long>(::pread(fd, head.data(), head.size(), at)) : 0;
+  if (!seekable) {
+    size_t have = 0;
+    while (have < head.size() && got >= 0) {
+      got = read_retrying(fd, head.data() + have, head.size() - have, error);
+      if (got <= 0) break;
+      have += static_cast<size_t>(got);
+    }
+    got = static_cast<long>(have);
   }
-  return std::make_unique<LineBlockReader>(std::make_unique<GzSource>(f), opt, mtime);
+  head.resize(got > 0 ? static_cast<size_t>(got) : 0);
+  Compression c = sniff_compression(head);
+  if (seekable && (c == Compression::none || c == Compression::gzip)) {
+    gzFile f = gzdopen(fd, "rb");
+    if (!f) {
+      ::close(fd);
+      error = "cannot start reading";
+      return nullptr;
+    }
+    return std::make_unique<LineBlockReader>(std::make_unique<GzSource>(f, c == Compression::gzip), opt, mtime);
+  }
+  std::unique_ptr<ByteSource> raw;
+  if (seekable) raw = std::make_unique<FdSource>(fd);
+  else raw = std::make_unique<PeekedFdSource>(fd, std::move(head));
+  if (c == Compression::none) return std::make_unique<LineBlockReader>(std::move(raw), opt, mtime);
+  auto decoded = std::make_unique<ArchiveRawSource>(std::move(raw), c);
+  if (!decoded->open(error)) return nullptr;
+  return std::make_unique<LineBlockReader>(std::move(decoded), opt, mtime);
+}
+
+Compression sniff_compression(std::string_view head) {
+  auto starts = [&](std::string_view magic) { return head.substr(0, magic.size()) == magic; };
+  if (starts("\x1f\x8b")) return Compression::gzip;
+  if (starts("\xfd" "7zXZ")) return Compression::xz;
+  if (starts("\x28\xb5\x2f\xfd")) return Compression::zstd;
+  // "BZh" then the block size digit and the block magic's first byte.
+  if (head.size() >= 4 && starts("BZh") && head[3] >= '1' && head[3] <= '9') return Compression::bzip2;
+  return Compression::none;
+}
+
+std::string_view to_string(Compression c) {
+  switch (c) {
+    case Compression::gzip: return "gzip";
+    case Compression::xz: return "xz";
+    case Compression::zstd: return "zstd";
+    case Compression::bzip2: return "bzip2";
+    case Compression::none: break;
+  }
+  return "compressed";
+}
+
+std::string human_bytes(uint64_t n) {
+  if (n >= (1ull << 30)) return fmt::format("{:.1f} GB", static_cast<double>(n) / (1ull << 30));
+  if (n >= (1ull << 20)) return fmt::format("{:.1f} MB", static_cast<double>(n) / (1ull << 20));
+  if (n >= 1024) return fmt::format("{:.0f} KB", static_cast<double>(n) / 1024);
+  return fmt::format("{} {}", n, n == 1 ? "byte" : "bytes");
+}
+
+std::string decompression_problem(std::string_view library_message, Compression c, uint64_t decompressed) {
+  // The libraries' words for "the data stopped": zlib's "unexpected end of
+  // file", libarchive's "truncated ... input", liblzma's "No progress is
+  // possible" (it needed more input and there was none).
+  std::string lower(library_message);
+  for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  bool cut = lower.find("unexpected end") != std::string::npos || lower.find("truncated") != std::string::npos ||
+             lower.find("no progress") != std::string::npos || lower.find("premature end") != std::string::npos;
+  std::string kept = decompressed ? "after " + human_bytes(decompressed) + " of text" : "before any text";
+  std::string codec(to_string(c));
+  if (cut) return fmt::format("the input is cut short: its {} data ends early, {}", codec, kept);
+  std::string why(library_message);
+  while (!why.empty() && (why.back() == ' ' || why.back() == '.')) why.pop_back();
+  return fmt::format("its {} data is corrupt ({}), {}", codec, why.empty() ? "no reason given" : why, kept);
 }
 
 long read_retrying(int fd, char* dst, size_t n, std::string& error) {
@@ -283,9 +493,9 @@ std::optional<uint64_t> plain_file_size(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
   struct stat st {};
-  unsigned char magic[2] = {0, 0};
-  bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && ::pread(fd, magic, 2, 0) >= 0 &&
-            !(magic[0] == 0x1f && magic[1] == 0x8b);
+  char magic[kSniffBytes] = {};
+  long got = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? static_cast<long>(::pread(fd, magic, sizeof magic, 0)) : -1;
+  bool ok = got >= 0 && sniff_compression(std::string_view(magic, static_cast<size_t>(got))) == Compression::none;
   ::close(fd);
   if (!ok) return std::nullopt;
   return static_cast<uint64_t>(st.st_size);

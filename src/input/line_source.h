@@ -1,6 +1,6 @@
 // Input stage: turns a path (or "-" for stdin) into blocks of whole lines.
-// Files may be gzip-compressed; that is detected from the bytes, not the
-// name. A block is a view into a reused buffer, valid until the next call, so
+// Files and stdin may be compressed (gzip, xz, zstd, bzip2); that is detected
+// from the bytes, not the name. A block is a view into a reused buffer, valid until the next call, so
 // reading costs one buffer no matter how large the input is. A line longer
 // than the cap is cut, handed over once with `cut` set, and the rest of it
 // skipped, so one giant line cannot exhaust memory.
@@ -80,7 +80,24 @@ std::unique_ptr<BlockReader> open_follow_fd(int fd, const ReadOptions& opt);
 /// error set. Shared by the sources here and the bundle reader.
 long read_retrying(int fd, char* dst, size_t n, std::string& error);
 
+/// How a stream is compressed, from its first bytes (the magic numbers).
+enum class Compression { none, gzip, xz, zstd, bzip2 };
+/// The compression its first bytes (at least 6) show; none for plain text.
+Compression sniff_compression(std::string_view head);
+/// Its name in messages ("gzip", "xz"...).
+std::string_view to_string(Compression c);
+
+/// Why decompressing stopped, in words a person can act on, from the
+/// library's message: "the input is cut short: its xz data ends early, after
+/// 1.2 MB" or "its zstd data is corrupt (...) after 1.2 MB". `decompressed`
+/// is what was read and kept before it.
+std::string decompression_problem(std::string_view library_message, Compression c, uint64_t decompressed);
+
+/// A byte count for messages: "812 bytes", "64 KB", "1.2 GB".
+std::string human_bytes(uint64_t n);
+
 /// Opens path ("-" = stdin). Returns nullptr and sets error when it cannot be opened.
+/// gzip, xz, zstd and bzip2 data is decompressed, whatever the name, on stdin too.
 std::unique_ptr<BlockReader> open_input(const std::string& path, const ReadOptions& opt, std::string& error);
 
 }  // namespace pullscan

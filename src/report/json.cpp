@@ -86,12 +86,18 @@ void write_json_report(const RunResult& r, std::ostream& os) {
     w.key("events"); w.value_int(static_cast<int64_t>(in.events));
     w.key("skipped"); w.value_int(static_cast<int64_t>(in.skipped));
     if (!in.time_note.empty()) { w.key("time_note"); w.value_str(in.time_note); }
+    // Said only when not plainly read (skipped members carry skip_reason).
+    if (in.status == InputStatus::unreadable || in.status == InputStatus::cut_short) {
+      w.key("status"); w.value_str(to_string(in.status));
+      if (!in.problem.empty()) { w.key("problem"); w.value_str(in.problem); }
+    }
     if (!in.bundle.empty()) {
       w.key("bundle"); w.value_str(in.bundle);
       if (!in.layout.empty()) { w.key("layout"); w.value_str(in.layout); }
       if (!in.node.empty()) { w.key("node"); w.value_str(in.node); }
       if (!in.read_as.empty()) { w.key("read_as"); w.value_str(in.read_as); }
       if (!in.skip_reason.empty()) { w.key("skip_reason"); w.value_str(in.skip_reason); }
+      if (in.more_skipped) { w.key("more_skipped"); w.value_int(static_cast<int64_t>(in.more_skipped)); }
     }
     w.close('}');
   }

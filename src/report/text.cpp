@@ -163,10 +163,12 @@ class NameEscaper {
 namespace {
 
 std::string describe_input(const InputInfo& in) {
-  std::string desc = in.readable ? fmt::format("{}, {}, {}", in.format, plural(static_cast<int64_t>(in.lines), "line", "lines"),
-                                               plural(static_cast<int64_t>(in.events), "pull event", "pull events"))
-                                 : "could not be read";
+  if (in.status == InputStatus::unreadable)
+    return in.problem.empty() ? "could not be read" : "could not be read: " + in.problem;
+  std::string desc = fmt::format("{}, {}, {}", in.format, plural(static_cast<int64_t>(in.lines), "line", "lines"),
+                                 plural(static_cast<int64_t>(in.events), "pull event", "pull events"));
   if (in.skipped) desc += fmt::format(", {} unreadable", plural(static_cast<int64_t>(in.skipped), "part", "parts"));
+  if (in.status == InputStatus::cut_short && !in.problem.empty()) desc += "; " + in.problem;
   if (!in.time_note.empty()) desc += "; " + in.time_note;
   return desc;
 }
@@ -178,7 +180,8 @@ void write_bundle_inputs(std::ostream& out, const std::vector<InputInfo>& inputs
                          size_t width) {
   const std::string& bundle = inputs[begin].bundle;
   std::set<std::string> nodes;
-  std::map<std::string, std::vector<std::string>> skipped;  // reason -> members
+  std::map<std::string, std::vector<std::string>> skipped;  // reason -> members listed
+  std::map<std::string, uint64_t> unlisted;                 // reason -> members counted, not listed
   std::vector<std::string> quiet;                            // read, nothing about pulls
   size_t read = 0;
   auto in_bundle = [&](const std::string& path) {
@@ -200,8 +203,12 @@ void write_bundle_inputs(std::ostream& out, const std::vector<InputInfo>& inputs
   for (size_t i = begin; i < end; ++i) {
     const InputInfo& in = inputs[i];
     if (!in.node.empty()) nodes.insert(in.node);
-    if (!in.skip_reason.empty()) skipped[in.skip_reason].push_back(short_name(in.path));
-    else ++read;
+    if (!in.skip_reason.empty()) {
+      skipped[in.skip_reason].push_back(short_name(in.path));
+      unlisted[in.skip_reason] += in.more_skipped;
+    } else if (in.status == InputStatus::read || in.status == InputStatus::cut_short) {
+      ++read;
+    }
   }
   std::string head = inputs[begin].layout.empty() ? "bundle" : inputs[begin].layout;
   if (!top.empty()) head += " in " + top;
@@ -210,7 +217,7 @@ void write_bundle_inputs(std::ostream& out, const std::vector<InputInfo>& inputs
                         list_summary(std::vector<std::string>(nodes.begin(), nodes.end()), 8));
   head += fmt::format("; {} read", plural(static_cast<int64_t>(read), "file", "files"));
   size_t skipped_count = 0;
-  for (const auto& [reason, names] : skipped) skipped_count += names.size();
+  for (const auto& [reason, names] : skipped) skipped_count += names.size() + unlisted[reason];
   if (skipped_count) head += fmt::format(", {} skipped", skipped_count);
   field(out, bundle, head, width);
   for (size_t i = begin; i < end; ++i) {
@@ -218,7 +225,7 @@ void write_bundle_inputs(std::ostream& out, const std::vector<InputInfo>& inputs
     if (!in.skip_reason.empty()) continue;
     bool runtime_log = in.read_as == "containerd log" || in.read_as == "kubelet log" || in.read_as == "journal" ||
                        in.read_as == "CRI-O log" || in.read_as == "events" || in.read_as == "pods";
-    if (in.events == 0 && !runtime_log && in.skipped == 0) {
+    if (in.events == 0 && !runtime_log && in.skipped == 0 && in.status == InputStatus::read) {
       quiet.push_back(short_name(in.path));
       continue;
     }
@@ -230,8 +237,15 @@ void write_bundle_inputs(std::ostream& out, const std::vector<InputInfo>& inputs
     field(out, "  also read", fmt::format("{} with no pull events: {}", plural(static_cast<int64_t>(quiet.size()), "file", "files"),
                                           list_summary(quiet, 4)),
           width);
-  for (const auto& [reason, names] : skipped)
-    field(out, "  skipped", fmt::format("{}: {}", reason, list_summary(names, 4)), width);
+  for (const auto& [reason, names] : skipped) {
+    // The first few names, then how many more (listed or only counted).
+    constexpr size_t kShown = 4;
+    std::vector<std::string> shown(names.begin(), names.begin() + static_cast<long>(std::min(names.size(), kShown)));
+    uint64_t more = names.size() - shown.size() + unlisted[reason];
+    field(out, "  skipped",
+          fmt::format("{}: {}{}", reason, list_summary(shown, kShown), more ? fmt::format(" and {} more", more) : ""),
+          width);
+  }
 }
 
 }  // namespace

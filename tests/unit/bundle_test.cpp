@@ -356,3 +356,78 @@ TEST_CASE("single compressed files (.xz, .zst) are read like plain ones", "[bund
     CHECK(res.out.find(out + "\n") != std::string::npos);
   }
 }
+
+TEST_CASE("archives are read 4 levels deep, the bundle the first; a 5th is refused on stderr", "[bundle]") {
+  TempDir tmp;
+  // The innermost holds a gzipped log: a compressed file is not an archive,
+  // so it does not count as a level.
+  std::string gz_log;
+  {
+    std::string plain = tmp / "containerd.log";
+    std::ofstream(plain) << kFailure;
+    REQUIRE(std::system(("gzip -c " + plain + " > " + plain + ".gz").c_str()) == 0);
+    gz_log = test::read_file(plain + ".gz");
+  }
+  auto nested = [&](int levels) {
+    std::string level = tmp / "l1.tar.gz";
+    write_archive(level, {{"node-1/containerd.log.gz", gz_log}}, Pack::tar_gz);
+    for (int d = 2; d <= levels; ++d) {
+      std::string next = tmp / ("l" + std::to_string(d) + ".tar.gz");
+      write_archive(next, {{"inner" + std::to_string(d - 1) + ".tar.gz", test::read_file(level)}}, Pack::tar_gz);
+      level = next;
+    }
+    return level;
+  };
+  test::RunOutput four = scan({nested(4)}, "text");
+  CHECK(four.code == 1);
+  CHECK(four.out.find("1 pull attempt failed") != std::string::npos);
+  CHECK(four.err.find("nested") == std::string::npos);
+
+  test::RunOutput five = scan({nested(5)}, "text");
+  CHECK(five.err.find("archive nested more than 4 deep, not read (the bundle itself is the first level)") !=
+        std::string::npos);
+  CHECK(five.out.find("skipped archive nested more than 4 deep, not read") != std::string::npos);
+  CHECK(five.code == 2);  // nothing at all could be read
+}
+
+TEST_CASE("skipped members are listed a few per reason, the rest counted", "[bundle]") {
+  TempDir tmp;
+  std::vector<Entry> entries;
+  for (int i = 0; i < 30; ++i) entries.push_back({"b/link-" + std::to_string(i + 10), "", AE_IFLNK, "/etc/passwd"});
+  entries.push_back({"b/node-1/containerd.log", kFailure});
+  write_archive(tmp / "links.tar", entries, Pack::tar);
+  test::RunOutput json = scan({tmp / "links.tar"}, "json");
+  size_t listed = 0;
+  for (size_t p = json.out.find("symbolic link, not followed"); p != std::string::npos;
+       p = json.out.find("symbolic link, not followed", p + 1))
+    ++listed;
+  CHECK(listed == 8);
+  CHECK(json.out.find("\"more_skipped\": 22") != std::string::npos);
+  // Events still point at the record of their member.
+  CHECK(json.out.find("\"failed\": 1,") != std::string::npos);
+  test::RunOutput text = scan({tmp / "links.tar"}, "text");
+  CHECK(text.out.find("1 file read, 30 skipped") != std::string::npos);
+  CHECK(text.out.find("symbolic link, not followed: link-10, link-11, link-12, link-13 and 26 more") !=
+        std::string::npos);
+}
+
+TEST_CASE("a bundle or compressed file that yields nothing is listed as unreadable, exit 2", "[bundle]") {
+  TempDir tmp;
+  std::string text = test::read_file(test::source_path("samples/realpull/dns-nxdomain.short.txt"));
+  std::ofstream(tmp / "j.txt") << text;
+  REQUIRE(std::system(("zstd -q -c " + (tmp / "j.txt") + " > " + (tmp / "j.zst")).c_str()) == 0);
+  std::ofstream(tmp / "cut.zst", std::ios::binary) << test::read_file(tmp / "j.zst").substr(0, 20);
+  test::RunOutput res = scan({tmp / "cut.zst"}, "json");
+  CHECK(res.code == 2);
+  CHECK(res.out.find("\"status\": \"unreadable\"") != std::string::npos);
+  CHECK(res.out.find("the input is cut short: its zstd data ends early, before any text") != std::string::npos);
+  // Among readable inputs it is listed too, and the run goes by the others.
+  res = scan({tmp / "cut.zst", test::source_path("samples/realpull/dns-nxdomain.short.txt")}, "text");
+  CHECK(res.code == 1);
+  CHECK(res.out.find("could not be read: the input is cut short") != std::string::npos);
+
+  fs::create_directory(tmp / "empty");
+  res = scan({tmp / "empty"}, "text");
+  CHECK(res.code == 2);
+  CHECK(res.out.find("could not be read: holds no files") != std::string::npos);
+}

@@ -230,7 +230,7 @@ std::optional<KubectlLimits> call_limits(const ClusterOptions& opt, std::vector<
   std::optional<int64_t> ms = parse_kubectl_timeout(given);
   if (!ms) {
     problems.push_back(fmt::format("--kubectl-timeout: expected a duration like 90s, 5m or 1h (0 for none), got '{}'",
-                                   escape_control_bytes(given)));
+                                   terminal_safe(given)));
     return std::nullopt;
   }
   KubectlLimits limits;
@@ -350,52 +350,8 @@ KubectlResult run_kubectl(const std::string& kubectl, const std::vector<std::str
   return r;
 }
 
-std::string escape_control_bytes(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  auto escape = [&](unsigned char c) { out += fmt::format("\\x{:02x}", c); };
-  for (size_t i = 0; i < text.size();) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c < 0x20 || c == 0x7f) {
-      escape(c);
-      ++i;
-      continue;
-    }
-    if (c < 0x80) {
-      out.push_back(static_cast<char>(c));
-      ++i;
-      continue;
-    }
-    // UTF-8: the sequence's length from its lead byte, then continuation bytes.
-    size_t n = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
-    bool whole = n > 0 && i + n <= text.size();
-    for (size_t k = 1; whole && k < n; ++k) whole = (static_cast<unsigned char>(text[i + k]) & 0xc0) == 0x80;
-    if (whole && n == 3) {  // no overlong forms or surrogates
-      const unsigned char c1 = static_cast<unsigned char>(text[i + 1]);
-      whole = !(c == 0xe0 && c1 < 0xa0) && !(c == 0xed && c1 >= 0xa0);
-    } else if (whole && n == 4) {
-      const unsigned char c1 = static_cast<unsigned char>(text[i + 1]);
-      whole = !(c == 0xf0 && c1 < 0x90) && !(c == 0xf4 && c1 >= 0x90);
-    }
-    if (!whole) {
-      escape(c);
-      ++i;
-      continue;
-    }
-    const bool c1_control = n == 2 && c == 0xc2 && static_cast<unsigned char>(text[i + 1]) < 0xa0;
-    if (c1_control) {
-      escape(c);
-      escape(static_cast<unsigned char>(text[i + 1]));
-    } else {
-      out.append(text.substr(i, n));
-    }
-    i += n;
-  }
-  return out;
-}
-
 std::string kubectl_echo(std::string_view text) {
-  return ellipsize(escape_control_bytes(mask_secrets(text)), kKubectlEchoBytes);
+  return ellipsize(terminal_safe(mask_secrets(text)), kKubectlEchoBytes);
 }
 
 std::optional<int64_t> parse_kubectl_timeout(const std::string& text) {
@@ -598,7 +554,7 @@ void gather_node_logs(const ClusterOptions& opt, const std::vector<std::string>&
     if (!is_dns1123_subdomain(node)) {
       problems.push_back(fmt::format("--node-logs: skipped node name \"{}\" from the event data: not a DNS-1123 name, "
                                      "so not a node's",
-                                     ellipsize(escape_control_bytes(node), 300)));
+                                     ellipsize(terminal_safe(node), 300)));
       continue;
     }
     std::vector<std::string> args = base;

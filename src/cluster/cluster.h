@@ -84,14 +84,10 @@ struct KubectlResult {
 KubectlResult run_kubectl(const std::string& kubectl, const std::vector<std::string>& args,
                           const KubectlLimits& limits = {});
 
-/// kubectl's text as it may be echoed in a diagnostic line: secrets masked,
-/// control characters escaped, cut to kKubectlEchoBytes.
+/// kubectl's text as it may be echoed in a diagnostic line: secrets masked
+/// (mask_secrets), control characters escaped (terminal_safe: \xNN, newlines
+/// too, so it stays one line), cut to kKubectlEchoBytes.
 std::string kubectl_echo(std::string_view text);
-
-/// Escapes C0 controls, DEL, C1 controls and bytes that are not UTF-8 as
-/// \xNN, so untrusted text cannot move the cursor, retitle the window or
-/// start a new line of a diagnostic.
-std::string escape_control_bytes(std::string_view text);
 
 /// A duration like 90s, 5m, 1h as milliseconds; 0 for "0" (no limit); nullopt if malformed.
 std::optional<int64_t> parse_kubectl_timeout(const std::string& text);

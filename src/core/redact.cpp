@@ -78,19 +78,29 @@ const std::vector<Mask>& masks() {
 
 // Literals every mask needs (lower case; the text is lowered before the
 // search). "failed to fetch anonymous token: unexpected status", "401
-// Unauthorized" or "nginx@sha256:" alone must not wake the regexes: each
-// literal here ends in the character that follows a key (`=`, `"`, `\`, `:`)
-// or is a token prefix that error texts do not use.
-constexpr std::array<std::string_view, 21> kHints = {
-    "bearer", "basic ", "uthorization=", "x-registry-auth", "assw", "secret", "token=", "token\"", "token\\",
-    "token:", "--token", "auth\"", "auth\\", "auth:", "sig=", "signature=", "x-amz-", "x-goog-", "login",
-    "dockerc", "ya29."};
+// Unauthorized" or "nginx@sha256:" alone must not wake the regexes.
+constexpr std::array<std::string_view, 13> kHints = {
+    "bearer", "basic ", "uthorization=", "x-registry-auth", "assw", "secret", "sig=", "signature=",
+    "x-amz-", "x-goog-", "login", "dockerc", "ya29."};
+
+// True if `key` occurs followed by one of `next` (`token=`, `auth\"`...) or,
+// when dashes is set, preceded by `--` (`--token`): one search for the key
+// instead of one per spelling.
+bool key_followed_by(std::string_view lower, std::string_view key, std::string_view next, bool dashes) {
+  for (size_t p = lower.find(key); p != std::string_view::npos; p = lower.find(key, p + 1)) {
+    size_t after = p + key.size();
+    if (after < lower.size() && next.find(lower[after]) != std::string_view::npos) return true;
+    if (dashes && p >= 2 && lower[p - 1] == '-' && lower[p - 2] == '-') return true;
+  }
+  return false;
+}
 
 // `text` as given, `lower` lowered: AWS key ids and base64 JSON are matched
 // in their own letter case.
 bool might_hold_secret(std::string_view text, std::string_view lower) {
   for (std::string_view k : kHints)
     if (lower.find(k) != std::string_view::npos) return true;
+  if (key_followed_by(lower, "token", "=\"\\:", true) || key_followed_by(lower, "auth", "\"\\:", false)) return true;
   for (std::string_view k : {"eyJ", "AKIA", "ASIA"})
     if (text.find(k) != std::string_view::npos) return true;
   if (lower.find("gh") != std::string_view::npos &&

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "cli/run.h"
+#include "store/store.h"
 #include "core/redact.h"
 #include "core/text.h"
 
@@ -31,8 +32,10 @@ int main(int argc, char** argv) {
   app.add_flag("--explain", opt.explain, "Show which rules matched each finding's evidence and why the winner won");
   std::string format = "auto";
   app.add_option("--format", format, "Force the input format (see `pullscan formats`)")->default_val("auto");
-  int year = 0;
-  app.add_option("--year", year, "Year for timestamps that have none (journal short, klog)");
+  // Taken as text and checked below: CLI11's own conversion error would
+  // come without the `pullscan:` every message starts with.
+  std::string year_text;
+  app.add_option("--year", year_text, "Year for timestamps that have none (journal short, klog), 1970..2200");
   std::string tz;
   app.add_option("--tz", tz, "Zone of timestamps that have none, as UTC or +hh:mm");
   app.add_option("--width", opt.width, "Wrap the text report at this column")->default_val(100);
@@ -107,9 +110,13 @@ int main(int argc, char** argv) {
   else if (app.got_subcommand("formats")) opt.command = Command::formats;
   else if (cluster->parsed()) opt.command = Command::cluster;
   opt.scan.format = format;
-  if (year) {
-    if (year < 1970 || year > 2200) {
-      std::cerr << "pullscan: --year: expected 1970..2200, got " << year << "\n";
+  if (!year_text.empty()) {
+    int year = 0;
+    bool digits = year_text.size() <= 4 && year_text.find_first_not_of("0123456789") == std::string::npos;
+    if (digits) year = std::stoi(year_text);
+    if (!digits || year < 1970 || year > 2200) {
+      std::cerr << "pullscan: --year: expected a year from 1970 to 2200, got '"
+                << terminal_safe(mask_secrets(year_text.substr(0, 40))) << (year_text.size() > 40 ? "...'\n" : "'\n");
       return exit_error;
     }
     opt.scan.year = year;
@@ -131,6 +138,9 @@ int main(int argc, char** argv) {
   }
   opt.stdin_is_terminal = isatty(STDIN_FILENO);
   if (isatty(STDERR_FILENO)) opt.bundle.progress = &std::cerr;
+  // A signal that ends the run (Ctrl-C, kill, a closed pipe) removes the
+  // database being written; the previous one stays.
+  remove_unfinished_databases_on_signals();
   std::ios::sync_with_stdio(false);
   return run(opt, std::cin, std::cout, std::cerr);
 }

@@ -3,6 +3,8 @@
 // diagnostics and the run goes on with the rest.
 #include "cli/run.h"
 
+#include <unistd.h>
+
 #include <csignal>
 #include <chrono>
 #include <map>
@@ -143,31 +145,59 @@ int report_and_exit(const Options& opt, const RuleSet& rules, const RunResult& r
   return r.tally.failed + r.tally.backoff > 0 ? exit_failures : exit_ok;
 }
 
+// Whether any input gave a line: a run that read nothing (every input failed
+// or was empty) does not replace the database (README "The database").
+bool read_something(const RunResult& r) {
+  for (const InputInfo& in : r.inputs)
+    if ((in.status == InputStatus::read || in.status == InputStatus::cut_short) && in.lines > 0) return true;
+  return false;
+}
+
 // The database of a run, unless --no-db: opened before reading (attempts
 // that leave memory are written as they go), finished after analysis.
+// A --db FILE that cannot be written is an error (exit 2, said before
+// anything is read); the default location is a convenience: if it cannot be
+// written, stderr says where and why and the run goes on without it.
 class RunStore {
  public:
-  explicit RunStore(const Options& opt) : path_(opt.db.empty() ? default_db_path() : opt.db), on_(!opt.no_db) {}
-  /// False (said on err) if the database cannot be created.
+  explicit RunStore(const Options& opt)
+      : path_(opt.db.empty() ? default_db_path() : opt.db), named_(!opt.db.empty()), on_(!opt.no_db) {}
+  /// False (said on err) if a named database cannot be created or is not pullscan's.
   bool open(std::ostream& err) {
     std::string error;
     if (!on_ || writer_.open(path_, error)) return true;
-    err << "pullscan: " << path_ << ": cannot write the database: " << error << '\n';
-    return false;
+    if (named_) {
+      err << "pullscan: " << terminal_safe(path_) << ": " << terminal_safe(error) << '\n';
+      return false;
+    }
+    err << "pullscan: " << terminal_safe(path_) << ": " << terminal_safe(error) << "; the report follows without a database (--db FILE to write it "
+        << "elsewhere, --no-db not to try)\n";
+    on_ = false;
+    return true;
   }
   StoreWriter* writer() { return on_ ? &writer_ : nullptr; }
-  /// False (said on err) if writing failed.
+  /// False (said on err) if writing a named database failed.
   bool finish(const RunResult& r, const std::vector<int64_t>& attempt_of, bool ok_so_far, std::ostream& err) {
     if (!on_) return true;
+    if (!read_something(r)) {
+      writer_.discard();
+      if (access(path_.c_str(), F_OK) == 0)
+        err << "pullscan: kept the previous database " << terminal_safe(path_) << ": this run read nothing\n";
+      else
+        err << "pullscan: no database written to " << terminal_safe(path_) << ": this run read nothing\n";
+      return true;
+    }
     std::string error;
     if (!ok_so_far) error = writer_.error();
     else if (writer_.finish(r, attempt_of, error)) return true;
-    err << "pullscan: " << path_ << ": cannot write the database: " << error << '\n';
-    return false;
+    writer_.discard();
+    err << "pullscan: " << terminal_safe(path_) << ": cannot write the database: " << terminal_safe(error) << "; the previous one, if any, is kept\n";
+    return !named_;
   }
 
  private:
   std::string path_;
+  bool named_;
   bool on_;
   StoreWriter writer_;
 };

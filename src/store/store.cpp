@@ -1,15 +1,22 @@
 // SQLite writer and the read-only query runner behind `pullscan sql`.
 #include "store/store.h"
 
+#include <fcntl.h>
+#include <signal.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <mutex>
+#include <vector>
 
 #include "core/embedded.h"
 #include "core/text.h"
@@ -98,7 +105,255 @@ std::string sources_json(uint8_t bits) {
   return json_list(names);
 }
 
+// The files being written, for the signal handler: a fixed table of plain
+// buffers it can read without allocating. A slot is filled, then marked
+// used; it is marked unused only after its file was renamed or removed.
+constexpr int kTmpSlots = 8;
+constexpr size_t kTmpPathMax = 4096;
+struct TmpSlot {
+  char path[kTmpPathMax];
+  volatile sig_atomic_t used;
+};
+TmpSlot g_tmp[kTmpSlots];
+std::mutex g_tmp_mutex;
+
+// Creates path.tmp-XXXXXX (mkstemp) and records it, with the signals blocked
+// so that no signal can come between the two. -2: cannot create (errno).
+int create_tmp(const std::string& path, std::string& name) {
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, &old);
+  name = path + ".tmp-XXXXXX";
+  int fd = mkstemp(name.data());
+  int saved = errno;
+  int slot = -1;
+  if (fd >= 0) {
+    ::close(fd);
+    std::lock_guard<std::mutex> lock(g_tmp_mutex);
+    for (int i = 0; i < kTmpSlots && name.size() < kTmpPathMax; ++i) {
+      if (g_tmp[i].used) continue;
+      std::memcpy(g_tmp[i].path, name.c_str(), name.size() + 1);
+      std::atomic_signal_fence(std::memory_order_seq_cst);
+      g_tmp[i].used = 1;
+      slot = i;
+      break;
+    }
+  }
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  errno = saved;
+  return fd < 0 ? -2 : slot;
+}
+
+void forget_tmp(int slot) {
+  if (slot < 0) return;
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  g_tmp[slot].used = 0;
+}
+
+extern "C" void remove_tmp_and_die(int sig) {
+  int saved = errno;
+  for (TmpSlot& t : g_tmp)
+    if (t.used) ::unlink(t.path);
+  // Die of the signal as before (the exit status says which): the default
+  // action, delivered as soon as this handler returns.
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  sigemptyset(&dfl.sa_mask);
+  sigaction(sig, &dfl, nullptr);
+  raise(sig);
+  errno = saved;
+}
+
+std::string errno_text(int e) { return std::strerror(e); }
+
+// Creates dir and its missing parents; on failure error names the directory
+// that could not be made and why.
+bool make_directories(const std::string& dir, std::string& error) {
+  if (dir.empty()) return true;
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) return true;
+    error = "cannot create directories under " + dir + ": " + errno_text(ENOTDIR) + " (it is a file)";
+    return false;
+  }
+  std::string parent = std::filesystem::path(dir).parent_path().string();
+  if (!parent.empty() && parent != dir && !make_directories(parent, error)) return false;
+  if (::mkdir(dir.c_str(), 0777) != 0 && errno != EEXIST) {
+    error = "cannot create directory " + dir + ": " + errno_text(errno);
+    return false;
+  }
+  return true;
+}
+
+constexpr char kSqliteHeader[] = "SQLite format 3";  // and a NUL: 16 bytes
+
+// What is at path, for the checks before writing or querying it.
+enum class Found { nothing, directory, not_regular, empty, not_sqlite, sqlite, unreadable };
+Found look_at(const std::string& path, std::string& why) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT || errno == ENOTDIR) return Found::nothing;
+    why = errno_text(errno);
+    return Found::unreadable;
+  }
+  if (S_ISDIR(st.st_mode)) return Found::directory;
+  if (!S_ISREG(st.st_mode)) return Found::not_regular;
+  if (st.st_size == 0) return Found::empty;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    why = errno_text(errno);
+    return Found::unreadable;
+  }
+  char head[16] = {};
+  ssize_t n = ::read(fd, head, sizeof head);
+  ::close(fd);
+  return n == 16 && std::memcmp(head, kSqliteHeader, 16) == 0 ? Found::sqlite : Found::not_sqlite;
+}
+
+// The `schema` of a SQLite file's meta table ("" with why if it has none).
+std::string meta_schema(const std::string& path, std::string& why) {
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
+  Db db(raw);
+  if (rc != SQLITE_OK) {
+    why = raw ? sqlite3_errmsg(raw) : "cannot open";
+    return "";
+  }
+  sqlite3_stmt* s = nullptr;
+  if (sqlite3_prepare_v2(db.get(), "SELECT value FROM meta WHERE key = 'schema'", -1, &s, nullptr) != SQLITE_OK) {
+    std::string msg = sqlite3_errmsg(db.get());
+    why = msg.find("no such table") != std::string::npos ? "it has no meta table" : "its meta table cannot be read: " + msg;
+    return "";
+  }
+  Stmt stmt(s);
+  if (sqlite3_step(s) != SQLITE_ROW || !sqlite3_column_text(s, 0)) {
+    why = "its meta table names no schema";
+    return "";
+  }
+  std::string schema = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
+  if (schema != "pullscan.db/v1") why = "its schema is '" + schema.substr(0, 40) + "', not pullscan.db/v1";
+  return schema;
+}
+
+const char* const kOnlyReads = "pullscan sql only reads (to change the data, copy the file and use sqlite3)";
+
+// Pragmas that only report, whatever their argument.
+bool pragma_reads(const std::string& name, bool has_arg) {
+  static const char* const any[] = {"table_info",   "table_xinfo",     "table_list",        "index_list",
+                                    "index_info",   "index_xinfo",     "foreign_key_list",  "foreign_key_check",
+                                    "integrity_check", "quick_check",  "database_list",     "collation_list",
+                                    "function_list", "module_list",    "pragma_list",       "compile_options"};
+  // These set something when given a value; bare, they report it.
+  static const char* const bare[] = {"user_version", "application_id", "schema_version", "data_version",
+                                     "page_size",    "page_count",     "freelist_count", "encoding",
+                                     "auto_vacuum",  "foreign_keys",   "max_page_count"};
+  for (const char* n : any)
+    if (sqlite3_stricmp(name.c_str(), n) == 0) return true;
+  if (!has_arg)
+    for (const char* n : bare)
+      if (sqlite3_stricmp(name.c_str(), n) == 0) return true;
+  return false;
+}
+
+// The authorizer of `pullscan sql`: reading, functions (but those that load
+// code or touch files) and read-only pragmas; everything else is refused,
+// and what was refused is kept for the message.
+extern "C" int read_only_authorizer(void* refused, int action, const char* a1, const char* a2, const char*,
+                                    const char*) {
+  std::string& why = *static_cast<std::string*>(refused);
+  auto deny = [&](std::string what) {
+    if (why.empty()) why = std::move(what);
+    return SQLITE_DENY;
+  };
+  std::string arg1 = a1 ? a1 : "", arg2 = a2 ? a2 : "";
+  switch (action) {
+    case SQLITE_SELECT:
+    case SQLITE_READ:
+    case SQLITE_RECURSIVE:
+      return SQLITE_OK;
+    case SQLITE_FUNCTION:
+      for (const char* f : {"load_extension", "fts3_tokenizer", "readfile", "writefile", "edit", "fsdir", "lsdir"})
+        if (sqlite3_stricmp(arg2.c_str(), f) == 0) return deny("the function " + arg2);
+      return SQLITE_OK;
+    case SQLITE_PRAGMA:
+      if (pragma_reads(arg1, a2 != nullptr)) return SQLITE_OK;
+      return deny("PRAGMA " + arg1 + (a2 ? "=" + arg2 : std::string()));
+    case SQLITE_ATTACH: return deny("ATTACH");
+    case SQLITE_DETACH: return deny("DETACH");
+    case SQLITE_INSERT: return deny("INSERT into " + arg1);
+    case SQLITE_UPDATE:
+      // SQLite asks this of sqlite_master when a statement reads a virtual
+      // table (json_each, pragma_table_info). A real UPDATE of it cannot
+      // pass: defensive mode refuses it, and it is not a read-only statement.
+      if (arg1 == "sqlite_master" || arg1 == "sqlite_schema") return SQLITE_OK;
+      return deny("UPDATE of " + arg1);
+    case SQLITE_DELETE: return deny("DELETE from " + arg1);
+    case SQLITE_TRANSACTION: return deny("a transaction (" + arg1 + ")");
+    case SQLITE_SAVEPOINT: return deny("SAVEPOINT");
+    case SQLITE_ALTER_TABLE: return deny("ALTER TABLE " + arg2);
+    case SQLITE_ANALYZE: return deny("ANALYZE");
+    case SQLITE_REINDEX: return deny("REINDEX");
+    case SQLITE_DROP_TABLE: case SQLITE_DROP_TEMP_TABLE: case SQLITE_DROP_INDEX: case SQLITE_DROP_TEMP_INDEX:
+    case SQLITE_DROP_VIEW: case SQLITE_DROP_TEMP_VIEW: case SQLITE_DROP_TRIGGER: case SQLITE_DROP_TEMP_TRIGGER:
+    case SQLITE_DROP_VTABLE:
+      return deny("DROP " + arg1);
+    default:  // CREATE of every kind, and whatever a later SQLite adds
+      return deny(arg1.empty() ? "a statement that changes the database" : "CREATE " + arg1);
+  }
+}
+
+// The statement's text for a message: one line, at most 60 characters.
+std::string statement_words(sqlite3_stmt* s) {
+  std::string text = sqlite3_sql(s) ? sqlite3_sql(s) : "";
+  for (char& c : text)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+  size_t a = text.find_first_not_of(' ');
+  text = a == std::string::npos ? "" : text.substr(a);
+  return text.size() > 60 ? text.substr(0, 57) + "..." : text;
+}
+
 }  // namespace
+
+void remove_unfinished_databases_on_signals() {
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT, SIGXFSZ, SIGXCPU, SIGALRM, SIGUSR1, SIGUSR2, SIGABRT,
+                  SIGSEGV, SIGBUS, SIGFPE, SIGILL}) {
+    struct sigaction old {};
+    if (sigaction(sig, nullptr, &old) != 0) continue;
+    // Ignored (nohup, a background job's SIGINT) or handled (a sanitizer):
+    // left as it is.
+    if ((old.sa_flags & SA_SIGINFO) || old.sa_handler != SIG_DFL) continue;
+    struct sigaction sa {};
+    sa.sa_handler = remove_tmp_and_die;
+    sigemptyset(&sa.sa_mask);
+    sigaction(sig, &sa, nullptr);
+  }
+}
+
+bool may_replace_database(const std::string& path, std::string& why) {
+  std::string detail;
+  switch (look_at(path, detail)) {
+    case Found::nothing:
+    case Found::empty:
+      return true;
+    case Found::directory:
+      why = "is a directory, not a database file; give --db a file name";
+      return false;
+    case Found::not_regular:
+      why = "is not a regular file (a FIFO, socket or device); refusing to replace it";
+      return false;
+    case Found::unreadable:
+      why = "cannot be read to check it is a pullscan database (" + detail + "); refusing to replace it";
+      return false;
+    case Found::not_sqlite:
+      why = "not a pullscan database (not SQLite at all); refusing to replace it: give --db a new file name";
+      return false;
+    case Found::sqlite:
+      if (meta_schema(path, detail) == "pullscan.db/v1") return true;
+      why = "not a pullscan database (SQLite, but " + detail + "); refusing to replace it: give --db a new file name";
+      return false;
+  }
+  return false;
+}
 
 std::string schema_sql() { return std::string(embedded_schema[0].data, embedded_schema[0].size); }
 
@@ -111,6 +366,7 @@ std::string default_db_path() {
 
 struct StoreWriter::State {
   std::string path, tmp;
+  int slot = -1;  // in g_tmp
   Db db;
   Stmt meta, in, fi, at, tr, ev, rl;
   std::string indexes;
@@ -119,42 +375,63 @@ struct StoreWriter::State {
 
 StoreWriter::StoreWriter() = default;
 
-StoreWriter::~StoreWriter() {
+StoreWriter::~StoreWriter() { discard(); }
+
+void StoreWriter::discard() {
   if (!s_) return;
   std::string tmp = s_->tmp;
+  int slot = s_->slot;
   s_.reset();
   std::error_code ec;
   std::filesystem::remove(tmp, ec);
+  forget_tmp(slot);
 }
 
 std::string StoreWriter::error() const { return s_ && s_->db ? sqlite3_errmsg(s_->db.get()) : "not open"; }
 
 bool StoreWriter::open(const std::string& path, std::string& error) {
   namespace fs = std::filesystem;
+  discard();
   std::error_code ec;
-  fs::path final_path(path);
-  if (final_path.has_parent_path()) fs::create_directories(final_path.parent_path(), ec);
+  std::string target = path;
+  // A symbolic link is followed: the database it names is replaced, and the
+  // link still names it afterwards.
+  struct stat lst {};
+  if (::lstat(path.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode)) {
+    fs::path resolved = fs::canonical(path, ec);
+    if (ec) {
+      error = "is a symbolic link to nothing (" + ec.message() + "); refusing to replace it";
+      return false;
+    }
+    target = resolved.string();
+  }
+  if (!may_replace_database(target, error)) return false;
+  fs::path final_path(target);
+  std::string dir = final_path.has_parent_path() ? final_path.parent_path().string() : "";
+  if (!make_directories(dir, error)) return false;
   auto st = std::make_unique<State>();
-  st->path = path;
+  st->path = target;
   // A name of its own (mkstemp), so two runs writing the same database
   // (a scan next to a --follow) never remove each other's half-written file.
-  std::string name = path + ".tmp-XXXXXX";
-  int fd = mkstemp(name.data());
-  if (fd < 0) {
-    error = std::string("cannot create a file beside it: ") + std::strerror(errno);
+  // It is recorded for the signal handler, which removes it if a signal ends
+  // the run (remove_unfinished_databases_on_signals).
+  std::string name;
+  st->slot = create_tmp(target, name);
+  if (st->slot == -2) {
+    st->slot = -1;
+    error = "cannot create a file in " + (dir.empty() ? std::string(".") : dir) + ": " + errno_text(errno);
     return false;
   }
-  ::close(fd);
   st->tmp = name;
+  s_ = std::move(st);
   sqlite3* raw = nullptr;
-  if (sqlite3_open_v2(st->tmp.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+  if (sqlite3_open_v2(s_->tmp.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
     error = raw ? sqlite3_errmsg(raw) : "cannot open";
     sqlite3_close(raw);
-    fs::remove(st->tmp, ec);
+    discard();
     return false;
   }
-  st->db.reset(raw);
-  s_ = std::move(st);
+  s_->db.reset(raw);
   sqlite3* db = s_->db.get();
   // Tables first, indexes after the rows are in: building an index once is
   // cheaper than maintaining it row by row. A small page cache: rows of a
@@ -270,6 +547,7 @@ bool StoreWriter::finish(const RunResult& r, const std::vector<int64_t>& attempt
       !exec(db, "COMMIT", error))
     return false;
   std::string tmp = s_->tmp, path = s_->path;
+  int slot = s_->slot;
   s_->meta.reset(); s_->in.reset(); s_->fi.reset(); s_->at.reset(); s_->tr.reset(); s_->ev.reset(); s_->rl.reset();
   s_->db.reset();
   s_.reset();
@@ -278,34 +556,86 @@ bool StoreWriter::finish(const RunResult& r, const std::vector<int64_t>& attempt
   if (ec) {
     error = "cannot move " + tmp + " to " + path + ": " + ec.message();
     std::filesystem::remove(tmp, ec);
-    return false;
   }
-  return true;
+  // Only now: a signal before the rename still removes the file.
+  forget_tmp(slot);
+  return !ec;
 }
 
 bool query_store(const std::string& path, const std::string& sql, std::ostream& out, std::string& error) {
+  static const std::string kRunAScan =
+      "no scan has written it yet; run a scan first (journalctl -u containerd -u kubelet | pullscan), or name a "
+      "database with --db";
+  std::string detail;
+  switch (look_at(path, detail)) {
+    case Found::nothing:
+      error = kRunAScan;
+      return false;
+    case Found::empty:
+      error = "is empty: " + kRunAScan;
+      return false;
+    case Found::directory: {
+      error = "is a directory, not a database: give --db the database file";
+      std::string inside = (std::filesystem::path(path) / "last.db").string();
+      std::string ignored;
+      if (look_at(inside, ignored) == Found::sqlite) error += " (" + inside + " is one)";
+      return false;
+    }
+    case Found::not_regular:
+      error = "is not a regular file (a FIFO, socket or device), so not a database";
+      return false;
+    case Found::unreadable:
+      error = "cannot be read: " + detail;
+      return false;
+    case Found::not_sqlite:
+      error = "is not a SQLite database (pullscan sql reads the database a scan wrote)";
+      return false;
+    case Found::sqlite:
+      break;
+  }
+  // Read-only at every level: the file, the connection (query_only, no
+  // attached databases, defensive), and each statement (an authorizer, and
+  // sqlite3_stmt_readonly for what no authorizer sees, like VACUUM INTO).
   sqlite3* raw = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+  int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
+  Db db(raw);
+  if (rc != SQLITE_OK) {
     error = raw ? sqlite3_errmsg(raw) : "cannot open";
-    sqlite3_close(raw);
     return false;
   }
-  Db db(raw);
+  sqlite3_db_config(db.get(), SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+  sqlite3_db_config(db.get(), SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, nullptr);
+  sqlite3_db_config(db.get(), SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
+  sqlite3_limit(db.get(), SQLITE_LIMIT_ATTACHED, 0);
+  if (!exec(db.get(), "PRAGMA query_only = 1", error)) return false;
+  std::string refused;
+  sqlite3_set_authorizer(db.get(), read_only_authorizer, &refused);
+  // Every statement is prepared and checked before any runs: a script that
+  // would write prints nothing.
+  std::vector<Stmt> statements;
   const char* tail = sql.c_str();
   while (tail && *tail) {
     sqlite3_stmt* s = nullptr;
+    refused.clear();
     if (sqlite3_prepare_v2(db.get(), tail, -1, &s, &tail) != SQLITE_OK) {
-      error = sqlite3_errmsg(db.get());
+      error = refused.empty() ? std::string(sqlite3_errmsg(db.get())) : "refused " + refused + ": " + kOnlyReads;
       return false;
     }
     if (!s) break;  // trailing whitespace or comment
-    Stmt stmt(s);
+    statements.emplace_back(s);
+    if (!sqlite3_stmt_readonly(s)) {
+      error = "refused `" + statement_words(s) + "`: it would write; " + kOnlyReads;
+      return false;
+    }
+  }
+  for (const Stmt& stmt : statements) {
+    sqlite3_stmt* s = stmt.get();
     int cols = sqlite3_column_count(s);
     if (cols > 0) {
       for (int c = 0; c < cols; ++c) out << (c ? "|" : "") << sqlite3_column_name(s, c);
       out << '\n';
     }
-    int rc;
+    refused.clear();
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
       for (int c = 0; c < cols; ++c) {
         if (c) out << '|';
@@ -315,7 +645,7 @@ bool query_store(const std::string& path, const std::string& sql, std::ostream& 
       out << '\n';
     }
     if (rc != SQLITE_DONE) {
-      error = sqlite3_errmsg(db.get());
+      error = refused.empty() ? std::string(sqlite3_errmsg(db.get())) : "refused " + refused + ": " + kOnlyReads;
       return false;
     }
   }

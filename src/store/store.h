@@ -25,8 +25,15 @@ class StoreWriter {
   ~StoreWriter();
   StoreWriter(const StoreWriter&) = delete;
   StoreWriter& operator=(const StoreWriter&) = delete;
-  /// Starts a fresh database for path (written to path.tmp-<unique> until finish).
+  /// Starts a fresh database for path (written to path.tmp-<unique> until
+  /// finish). Refuses (false, error says why) a path that holds anything but
+  /// a database pullscan wrote: another file, a directory, a FIFO, another
+  /// SQLite database. Missing and empty files are fine; a symbolic link to a
+  /// pullscan database is followed (the database it names is replaced).
+  /// Missing directories are created; error names the one that could not be.
   bool open(const std::string& path, std::string& error);
+  /// Removes the unfinished file now (the destructor does it too).
+  void discard();
   /// An attempt and its host tries (Event ids in it must be final).
   bool add_attempt(const PullAttempt& a);
   /// An event, with the id of its attempt (0: none).
@@ -43,9 +50,23 @@ class StoreWriter {
   std::unique_ptr<State> s_;
 };
 
-/// Runs read-only SQL against the database at path and prints rows as
-/// `a|b|c` with a header line. Returns false and sets error on failure.
+/// Whether path may be replaced by a new database (see StoreWriter::open);
+/// false with why otherwise. Reads nothing but the file's header and, if it
+/// is SQLite, its `meta` table (opened read-only).
+bool may_replace_database(const std::string& path, std::string& why);
+
+/// Runs SQL against the database at path and prints rows as `a|b|c` with a
+/// header line. Nothing can write: the file is opened read-only, every
+/// statement is checked before any runs, and an authorizer refuses writes,
+/// ATTACH/DETACH, pragmas that set, VACUUM (INTO) and load_extension.
+/// Returns false and sets error (words for a person) on failure.
 bool query_store(const std::string& path, const std::string& sql, std::ostream& out, std::string& error);
+
+/// Makes SIGINT, SIGTERM, SIGHUP, SIGPIPE (and the other signals that end a
+/// process) remove any database file being written before the process dies
+/// of the signal as it would have. Signals already ignored or handled are
+/// left so. Call once, early in main.
+void remove_unfinished_databases_on_signals();
 
 /// The schema text.
 std::string schema_sql();

@@ -31,6 +31,13 @@ std::span<const FormatDesc> formats();
 /// Guesses the format of an input from its first lines.
 std::string sniff_format(std::string_view head);
 
+/// What an input is to the reader; it decides how lenient the reading is.
+enum class InputRole {
+  as_given,     // a file, stdin or paste a person handed over: a short one is read as a paste
+  program_log,  // a program's own output found in a bundle (a pod's log, a command's output, an
+                // unrecognised file): never a paste; only lines that say a pull failed count
+};
+
 /// Options of the parsers stage.
 struct ScanOptions {
   std::string format = "auto";          // a name from formats(), or "auto"
@@ -41,6 +48,7 @@ struct ScanOptions {
   uint64_t parallel_min_bytes = 64ull << 20;  // smaller files are scanned by one thread
   uint64_t piece_bytes = 32ull << 20;         // a large file is scanned in pieces of about this size
   std::string node_hint;                // node for lines that name none (set per input)
+  InputRole role = InputRole::as_given;
   /// Whether a text is a pull error by the knowledge base (the rules); set by
   /// the caller so that pasted fragments are recognised by the same patterns
   /// that classify them. Without it a built-in list of error leaves is used.

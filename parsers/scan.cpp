@@ -158,6 +158,7 @@ class InputScanner {
   }
 
   void set_free_text(bool on) { free_text_ = on; }
+  void set_program_log(bool on) { program_log_ = on; }
 
   // Documents: JSON values that may span lines, or a YAML stream read whole.
   enum class DocMode { none, json_lines, all_lines, yaml, export_records, verbose_records };
@@ -454,14 +455,16 @@ class InputScanner {
     // pull error leaf is still evidence.
     // (In a paste, a CLI's terminal line such as crictl's `FATA[0003] failed
     // commit on ref ...` counts without naming the pull.)
-    if (known && out_.size() == before && (error_level(payload) || payload.find("rror pulling") != std::string_view::npos) &&
+    if (known && !program_log_ && out_.size() == before && (error_level(payload) || payload.find("rror pulling") != std::string_view::npos) &&
         (about_pulling(payload) || (free_text_ && !program_line(payload, ident))) && is_pull_error_text(ctx, payload)) {
       known = false;
       ctx.free_text = true;
     }
     // Plain text under a journal envelope (dockerd, a CLI in a unit): the
     // same, when it is about a pull.
-    if (!known && !free_text_ && mentions_pull(payload)) ctx.free_text = true;
+    // (Not in a program's log found in a bundle: there only a statement that a
+    // pull failed counts, never an error that merely mentions a registry.)
+    if (!known && !free_text_ && !program_log_ && mentions_pull(payload)) ctx.free_text = true;
     // Even in a paste, a program's line that is not about a pull is not one
     // (kubelet's lease errors during an API outage, image garbage collection).
     if (!known && free_text_ && program_line(payload, ident) && !about_pulling(payload)) return;
@@ -620,6 +623,7 @@ class InputScanner {
   bool record_open_ = false;
   uint64_t record_first_line_ = 0;
   bool free_text_ = false;
+  bool program_log_ = false;  // InputRole::program_log
   struct DescribedPod {
     std::string pod, ns, node;
   } describe_;                 // the `kubectl describe pod` header in force
@@ -637,7 +641,10 @@ void read_head(std::string_view text, bool whole, const ScanOptions& opt, InputI
   bool snippet = whole && count_newlines(text) <= kSnippetLines;
   bool document = info.format.find("json") != std::string::npos || info.format == "k8s-yaml" ||
                   info.format == "journal-export" || info.format == "journal-verbose";
-  scanner.set_free_text(!document && (info.format == "text" || snippet));
+  // A pod's log or a command's output in a bundle is a program's log, not a
+  // paste: its bare errors (a database check, a secret listing) are not pulls.
+  scanner.set_free_text(!document && opt.role == InputRole::as_given && (info.format == "text" || snippet));
+  scanner.set_program_log(opt.role == InputRole::program_log);
   scanner.set_doc_mode(info.format);
   size_t p = head.find("Running on machine: ");
   if (p != std::string_view::npos && p < 4096) {

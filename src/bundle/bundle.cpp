@@ -553,6 +553,7 @@ class Walker {
     Member& m = add_member(display, logical, std::move(plan), mtime);
     m.opt = opt_;
     m.opt.node_hint = m.plan.node;
+    m.opt.role = role_of(m.plan);
     // The first piece decides: a member that fits in one piece is scanned
     // exactly like a file; a longer one has its format sniffed once.
     std::string piece = std::move(head);

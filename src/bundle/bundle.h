@@ -49,6 +49,11 @@ struct MemberPlan {
 /// ("support-bundle-2024-01-02T03_04_05/host-collectors/journald/node-a/kubelet.txt").
 MemberPlan plan_member(std::string_view logical_path);
 
+/// How a planned member is read: the node's own logs and the Kubernetes
+/// objects as any input is; a pod's log, a command's output or a file the
+/// layout does not know as a program's log, where only pull statements count.
+InputRole role_of(const MemberPlan& plan);
+
 /// When a bundle was collected, from a date in its name or top folder
 /// (support-bundle-2024-01-02T03_04_05, sosreport-host-2024-01-02-abc,
 /// eks_i-0abc_2024-01-02_0304-UTC_0.7.6): UTC ns, or nullopt.

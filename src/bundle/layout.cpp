@@ -254,4 +254,9 @@ MemberPlan plan_member(std::string_view logical_path) {
   return plan;
 }
 
+InputRole role_of(const MemberPlan& plan) {
+  if (plan.read_as.empty() || plan.read_as == "container log") return InputRole::program_log;
+  return InputRole::as_given;
+}
+
 }  // namespace pullscan

@@ -29,6 +29,7 @@ samples/ folder), HOSTILE (this folder), XDG_STATE_HOME (inside the case's
 directory, so the default database never touches the user's).
 Usage: run.py PULLSCAN [FILE.cases | NAME-SUBSTRING]; exits 1 if any case fails.
 """
+import concurrent.futures
 import csv
 import os
 import re
@@ -111,7 +112,10 @@ def run_case(case, binary):
                                   stdin=subprocess.DEVNULL, timeout=timeout)
 
         for s in case.get("setup", []):
-            p = sh(s)
+            try:
+                p = sh(s, 300)
+            except subprocess.TimeoutExpired:
+                return [f"setup timed out: {s}"]
             if p.returncode != 0:
                 return [f"setup failed ({p.returncode}): {s}\n{p.stderr.decode(errors='replace')}"]
         try:
@@ -144,7 +148,11 @@ def run_case(case, binary):
             if m:
                 problems.append(f"{stream} holds control byte {m.group(0)!r} at {m.start()}")
         for c in case.get("check", []):
-            q = sh(c)
+            try:
+                q = sh(c)
+            except subprocess.TimeoutExpired:
+                problems.append(f"check timed out: {c}")
+                continue
             if q.returncode != 0:
                 problems.append(f"check failed: {c}\n{q.stdout.decode(errors='replace')}{q.stderr.decode(errors='replace')}")
         if problems:
@@ -167,13 +175,15 @@ def main():
     dup = {n for n in names if names.count(n) > 1}
     if dup:
         sys.exit(f"duplicate case names: {sorted(dup)}")
+    chosen = [c for c in cases if not (only and not only.endswith(".cases") and only not in c["case"])]
+    # Cases are independent (a directory each): run them side by side. Most of
+    # a case's time is process start-up, so twice the cores keeps them busy.
+    workers = int(os.environ.get("PULLSCAN_HOSTILE_JOBS", 0)) or 2 * (os.cpu_count() or 1)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+        results = list(pool.map(lambda c: run_case(c, binary), chosen))
     failed = 0
-    ran = 0
-    for c in cases:
-        if only and not only.endswith(".cases") and only not in c["case"]:
-            continue
-        ran += 1
-        problems = run_case(c, binary)
+    ran = len(chosen)
+    for c, problems in zip(chosen, results):
         if problems:
             failed += 1
             print(f"FAIL {c['case']} ({c['_where']})")

@@ -176,6 +176,17 @@ void dispatch(const LogrusLine& l, const LineContext& ctx, std::vector<Event>& o
     else if (size_t a = m.find("after status: "); a != std::string::npos) e.message = m.substr(a + 14);
     return;
   }
+  // The unpacker's `apply failure, attempting cleanup` (level info): a layer
+  // of the pull in progress could not be extracted, and the error is why
+  // (`no space left on device`, an I/O error). When the pull ends, `PullImage
+  // ... failed` repeats it, but a journal cut before that line, or ctr's
+  // output, has only this one. It names no image: correlation gives it the
+  // pull in progress that containerd's view began (Correlator::add).
+  if (m == "apply failure, attempting cleanup" && !l.error.empty()) {
+    Event& e = emit(EventKind::pull_failed);
+    set_message(e, l.error);
+    return;
+  }
   if (m.rfind("RunPodSandbox for ", 0) == 0 && !l.error.empty() &&
       l.error.find("failed to pull") != std::string::npos) {
     Event& e = emit(EventKind::pull_failed);
@@ -253,7 +264,7 @@ bool interesting_message(std::string_view payload) {
     return payload.find("ratelimit-remaining") != std::string_view::npos;
   if (starts_with_lit(msg, "do request")) return payload.find("/manifests/") != std::string_view::npos;
   for (std::string_view p : {"PullImage ", "Pulled image ", "stop pulling image ", "cancel pulling image ",
-                             "trying next host", "fetch failed", "RunPodSandbox for ", "failed to decode ",
+                             "trying next host", "fetch failed", "apply failure, attempting cleanup", "RunPodSandbox for ", "failed to decode ",
                              "Pulling image: ", "Pulled image: ", "Error pulling image ", "Error preparing image ",
                              "Timed out on waiting up to ", "Handler for POST ", "Not continuing with pull",
                              "Attempting next endpoint for pull", "fetch response received"})

@@ -116,10 +116,36 @@ bool error_level(std::string_view payload) {
   return !payload.empty() && (payload[0] == 'E' || payload[0] == 'W' || payload[0] == 'F');
 }
 
-bool mentions_pull(std::string_view s) {
-  for (std::string_view w : {"pull", "Pull", "image", "manifest", "registry", "docker://", "/v2/"})
-    if (s.find(w) != std::string_view::npos) return true;
+// True if one of `words` starts a word of s outside a filesystem path. A
+// word starts after a non-letter or at a camelCase step (`ErrImagePull`,
+// `PullImage`), so `realpull` and `unpulled` do not count; a token that
+// starts with '/' is a path (`write /tmp/realpull.x/.../metadata.db: no space
+// left on device`, `/var/lib/registry/...`) whose directory names say where a
+// file is, not what the line is about. Registry API paths (`/v2/`) are not
+// file paths. Without these two limits a snapshot or GC line that names a
+// path with "pull" in it was a pull failure whenever a mode let it reach the
+// decoders (journalctl -o export/verbose/json-pretty read every line; -o
+// short's prefilter never passed it).
+bool says_word(std::string_view s, std::initializer_list<std::string_view> words) {
+  auto lower = [](char c) { return c >= 'a' && c <= 'z'; };
+  auto upper = [](char c) { return c >= 'A' && c <= 'Z'; };
+  auto letter = [&](char c) { return lower(c) || upper(c); };
+  auto delimiter = [](char c) { return c == ' ' || c == '\t' || c == '"' || c == '\'' || c == '=' || c == '(' || c == '['; };
+  for (size_t i = 0; i < s.size(); ++i) {
+    const bool token_start = i == 0 || delimiter(s[i - 1]);
+    if (token_start && s[i] == '/' && s.substr(i, 4) != "/v2/") {
+      while (i + 1 < s.size() && !delimiter(s[i + 1]) && s[i + 1] != ':') ++i;  // skip the path
+      continue;
+    }
+    const bool word_start = i == 0 || !letter(s[i - 1]) || (lower(s[i - 1]) && upper(s[i]));
+    for (std::string_view w : words)
+      if ((word_start || !letter(w.front())) && s.substr(i, w.size()) == w) return true;
+  }
   return false;
+}
+
+bool mentions_pull(std::string_view s) {
+  return says_word(s, {"pull", "Pull", "image", "manifest", "registry", "docker://", "/v2/"});
 }
 
 // Stricter, for a program's own log lines: image garbage collection
@@ -127,9 +153,7 @@ bool mentions_pull(std::string_view s) {
 // server's outages (`Failed to ensure lease exists`) are about images or
 // errors, but not about a pull.
 bool about_pulling(std::string_view s) {
-  for (std::string_view w : {"pull", "Pull", "manifest", "registry", "docker://", "/v2/"})
-    if (s.find(w) != std::string_view::npos) return true;
-  return false;
+  return says_word(s, {"pull", "Pull", "manifest", "registry", "docker://", "/v2/"});
 }
 
 // A line a program wrote (klog, logrus, or anything under a journal

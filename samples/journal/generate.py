@@ -3,14 +3,20 @@
 (its json.txt, written by systemd-journal-remote) in the journalctl modes that
 the realpull set does not carry: -o export, -o verbose, short-full,
 short-unix, short-monotonic, and -o short under a German locale. Only the
-prefix/record shape is re-rendered; every MESSAGE is the real one."""
+prefix/record shape is re-rendered; every MESSAGE is the real one.
+
+Also renders entries 56-100 of the real disk-full journal (the pull, its
+failure and the `snapshot garbage collection failed ... no space left on
+device` warning after it) as -o export, -o verbose, -o json-pretty and -o
+json: every mode must give the same attempts as -o short."""
 import datetime, json
 
 entries = [json.loads(l) for l in open("../../../shared/realpull/toomanyrequests-429/journal/json.txt")]
 def ts(e):
     return datetime.datetime.fromtimestamp(int(e["__REALTIME_TIMESTAMP"]) / 1e6, tz=datetime.timezone.utc)
 
-with open("realpull-429.export.txt", "w") as f:
+def export(entries, path):
+  with open(path, "w") as f:
     for e in entries:
         for k in ("__CURSOR", "__REALTIME_TIMESTAMP", "__MONOTONIC_TIMESTAMP", "_BOOT_ID"):
             f.write(f"{k}={e[k]}\n")
@@ -19,13 +25,27 @@ with open("realpull-429.export.txt", "w") as f:
                 f.write(f"{k}={v}\n")
         f.write("\n")
 
-with open("realpull-429.verbose.txt", "w") as f:
+def verbose(entries, path):
+  with open(path, "w") as f:
     for e in entries:
         t = ts(e)
         f.write(t.strftime("%a %Y-%m-%d %H:%M:%S.") + f"{t.microsecond:06d} UTC [{e['__CURSOR']}]\n")
         for k, v in sorted(e.items()):
             if not k.startswith("__"):
                 f.write(f"    {k}={v}\n")
+
+export(entries, "realpull-429.export.txt")
+verbose(entries, "realpull-429.verbose.txt")
+
+disk = [json.loads(l) for l in open("../../../shared/realpull/disk-full/journal/json.txt")][55:100]
+export(disk, "realpull-disk-full.export.txt")
+verbose(disk, "realpull-disk-full.verbose.txt")
+with open("realpull-disk-full.json-pretty.json", "w") as f:
+    for e in disk:
+        f.write(json.dumps(e, indent=8) + "\n")
+with open("realpull-disk-full.json.txt", "w") as f:
+    for e in disk:
+        f.write(json.dumps(e, separators=(",", ":")) + "\n")
 
 full, unix, mono, de = [], [], [], []
 de_months = ["Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez"]

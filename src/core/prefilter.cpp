@@ -169,11 +169,13 @@ const std::vector<std::string>& pull_literals() {
   // "mage" covers PullImage, Pulled image, pulling image, ErrImagePull,
   // ImagePullBackOff, InvalidImageName, ImageInspectError and every
   // "Failed to pull image"; the others cover the per-host lines of
-  // containerd's resolver, docker's daemon errors and mirror config errors.
-  // "ratelimit-remaining" marks containerd's debug responses that carry
-  // Docker Hub's quota headers.
+  // containerd's resolver, docker's daemon errors and mirror config errors;
+  // "apply failure" the unpacker's failure to extract a layer, whose line
+  // names no image (without it -o short would drop a line that the record
+  // modes, which read every line, decode). "ratelimit-remaining" marks
+  // containerd's debug responses that carry Docker Hub's quota headers.
   static const std::vector<std::string> literals = {"mage", "next host", "fetch failed", "from daemon", "hosts.toml",
-                                                    "ratelimit-remaining"};
+                                                    "apply failure", "ratelimit-remaining"};
   return literals;
 }
 

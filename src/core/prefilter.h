@@ -16,7 +16,7 @@ namespace pullscan {
 class LiteralPrefilter {
  public:
   /// Most literals one prefilter takes.
-  static constexpr size_t kMaxNeedles = 8;
+  static constexpr size_t kMaxNeedles = 10;
 
   /// Builds the matcher; needles shorter than 4 bytes, or more than
   /// kMaxNeedles of them, are rejected with std::invalid_argument.

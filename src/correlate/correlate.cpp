@@ -279,6 +279,17 @@ int64_t Correlator::find_for_outcome(const Event& e, uint32_t channel) const {
   return -1;
 }
 
+int64_t Correlator::find_in_progress(const Event& e) const {
+  const uint32_t view = view_channels(e);
+  for (size_t i = attempts_.size(); i-- > 0;) {
+    const PullAttempt& a = attempts_[i];
+    if (!same_node(e, a) || !(started_by_[i] & view) || (ended_by_[i] & view)) continue;
+    if (a.first_ns && e.time_ns && a.first_ns > e.time_ns + kClockGrainNs) continue;
+    if (near(a.last_ns, e.time_ns, kLongPullNs)) return static_cast<int64_t>(i);
+  }
+  return -1;
+}
+
 int64_t Correlator::find_latest(const Event& e) const {
   // The most recent pull that this line's own view began and has not ended
   // (containerd's `stop pulling image` and `Pulled image ... in` come just
@@ -458,8 +469,22 @@ void Correlator::add(uint32_t index) {
     return;
   }
   switch (e.kind) {
-    case EventKind::pull_started:
     case EventKind::pull_failed:
+      // A runtime's failure that names neither image nor pod (containerd's
+      // `apply failure, attempting cleanup` for a layer) is one of the pull
+      // in progress that its own view began. It does not end that pull: the
+      // `PullImage ... failed` that follows, and the failures of its other
+      // layers, are the same attempt. With no such pull in view it is a
+      // pull of its own.
+      if (e.image.empty() && e.pod.empty() && e.count <= 1) {
+        if (int64_t ai = find_in_progress(e); ai >= 0) {
+          attach(static_cast<uint32_t>(ai), index, e);
+          break;
+        }
+      }
+      join_repeats(index, nullptr, nullptr);
+      break;
+    case EventKind::pull_started:
     case EventKind::pull_succeeded:
       join_repeats(index, nullptr, nullptr);
       break;

@@ -46,6 +46,7 @@ class Correlator {
   int64_t find_open_for_start(const Event& e, uint32_t channel) const;
   int64_t find_for_outcome(const Event& e, uint32_t channel) const;
   int64_t find_latest(const Event& e) const;
+  int64_t find_in_progress(const Event& e) const;  // the latest pull e's view began and has not ended
   int64_t find_for_backoff(const Event& e, uint64_t seq) const;
   static bool stands_for_a_span(const Event& e);
   void join_repeats(uint32_t index, std::vector<uint32_t>* opened, std::vector<uint32_t>* joined);

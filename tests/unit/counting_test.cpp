@@ -1,0 +1,146 @@
+// How many pulls a real input holds (the real-world accuracy issue): the
+// same journal in every journalctl mode gives the same attempts; a line a
+// program writes about something else (a GC warning, a pull-secret warning,
+// a follow-on check) is no pull; the several layers that report one failure
+// (crictl's klog and logrus lines, per-host tries) are one attempt; and a
+// mixed log's lines meet on the year their own timestamps give. Each case
+// is a real input (its source in a comment) unless it says constructed.
+#include <catch2/catch.hpp>
+
+#include <simdjson.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+#include "../helpers.h"
+
+using namespace pullscan;
+namespace fs = std::filesystem;
+
+namespace {
+
+// One attempt as the JSON report gives it, without the evidence lines (which
+// differ between modes by construction).
+struct Seen {
+  std::string image, outcome, cls, first, last, error;
+  bool operator==(const Seen&) const = default;
+};
+
+std::ostream& operator<<(std::ostream& os, const Seen& s) {
+  return os << "{" << s.image << " " << s.outcome << " " << s.cls << " " << s.first << ".." << s.last << " "
+            << s.error << "}";
+}
+
+std::vector<Seen> attempts_of(const Options& o) {
+  test::RunOutput run = test::run_tool(o);
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  REQUIRE(parser.parse(run.out).get(doc) == simdjson::SUCCESS);
+  std::vector<Seen> out;
+  for (simdjson::dom::element a : simdjson::dom::array(doc["attempts"])) {
+    auto text = [&](const char* key) {
+      std::string_view v;
+      return a[key].get(v) == simdjson::SUCCESS ? std::string(v) : std::string("null");
+    };
+    out.push_back({text("image"), text("outcome"), text("class"), text("first_seen"), text("last_seen"), text("error")});
+  }
+  return out;
+}
+
+std::vector<Seen> attempts_of(const std::string& rel) { return attempts_of(test::scan_options({rel}, "json")); }
+
+}  // namespace
+
+TEST_CASE("every journalctl mode gives the same attempts", "[counting][modes]") {
+  // samples/journal/generate.py renders entries 56-100 of the real disk-full
+  // journal (../shared/realpull/disk-full/journal/json.txt) in each mode.
+  // After the failed pull containerd logs
+  //   level=warning msg="snapshot garbage collection failed" error="write
+  //   /tmp/realpull.oeYWk0/d/29-cri/root/io.containerd.snapshotter.v1.overlayfs/metadata.db:
+  //   no space left on device" snapshotter=overlayfs
+  // which -o short's prefilter never passes to the decoders but the record
+  // modes do: it was a second failed pull with no image (the path's
+  // "realpull" read as "pull").
+  const std::vector<Seen> shortmode = attempts_of("samples/realpull/disk-full.short.txt");
+  REQUIRE(shortmode.size() == 1);
+  CHECK(shortmode[0].cls == "disk_full");
+  CHECK(shortmode[0].image == "127.0.0.1:41500/realpull/big:1.0");
+  for (const char* mode : {"export.txt", "verbose.txt", "json-pretty.json", "json.txt"}) {
+    INFO(mode);
+    CHECK(attempts_of(std::string("samples/journal/realpull-disk-full.") + mode) == shortmode);
+  }
+}
+
+TEST_CASE("a program's own line is a pull failure only when it is about a pull", "[counting]") {
+  // Error-level containerd lines about GC, snapshots and tasks, whose paths
+  // or ids happen to hold "pull" or "registry" (constructed from the shapes
+  // of containerd 1.6/1.7). Every line is read (explain), as in the record modes.
+  RunResult r = test::analyse_text(
+      "time=\"2026-11-22T11:23:39.339415286Z\" level=warning msg=\"snapshot garbage collection failed\" "
+      "error=\"write /tmp/realpull.oeYWk0/d/29-cri/root/io.containerd.snapshotter.v1.overlayfs/metadata.db: no space "
+      "left on device\" snapshotter=overlayfs\n"
+      "time=\"2026-11-22T11:23:40.1Z\" level=error msg=\"failed to delete task\" error=\"rpc error: code = Unknown "
+      "desc = write /var/lib/registry/io.containerd.runtime.v2.task/k8s.io/abc/log.json: no space left on device\"\n");
+  CHECK(r.attempts.empty());
+}
+
+namespace {
+
+// A scratch file for inputs built in the test (a path, so that the real
+// prefilter and format detection run as for a user's file).
+struct ScratchFile {
+  explicit ScratchFile(const std::string& name, const std::string& text)
+      : path((fs::temp_directory_path() / ("pullscan-counting-" + name)).string()) {
+    std::ofstream(path, std::ios::binary) << text;
+  }
+  ~ScratchFile() { fs::remove(path); }
+  std::string path;
+};
+
+// The real disk-full journal (-o short) with `extra` inserted after line `after`.
+std::string disk_full_with(size_t after, const std::string& extra) {
+  std::string journal = test::read_file(test::source_path("samples/realpull/disk-full.short.txt"));
+  size_t pos = 0;
+  for (size_t n = 0; n < after; ++n) pos = journal.find('\n', pos) + 1;
+  return journal.substr(0, pos) + extra + journal.substr(pos);
+}
+
+}  // namespace
+
+TEST_CASE("containerd's info-level apply failure is the pull in progress failing", "[counting]") {
+  // The unpacker's line, from rancher/k3os#55 (k3s containerd.log; its own
+  // time and paths), put under the disk-full journal's envelope after the
+  // real `PullImage "127.0.0.1:41500/realpull/big:1.0"` (line 62).
+  const std::string apply_failure =
+      "Nov 22 11:23:39 vm containerd[15272]: time=\"2026-11-22T11:23:39.300800670Z\" level=info msg=\"apply "
+      "failure, attempting cleanup\" error=\"failed to extract layer "
+      "sha256:5dacd731af1b0386ead06c8b1feff9f65d9e0bdfec032d2cd0bc03690698feda: mount callback failed on "
+      "/var/lib/rancher/k3s/agent/containerd/tmpmounts/containerd-mount252943319: write "
+      "/var/lib/rancher/k3s/agent/containerd/tmpmounts/containerd-mount252943319/lib/x86_64-linux-gnu/libc-2.24.so: "
+      "no space left on device: unknown\" key=\"extract-247511086-BP4B "
+      "sha256:5dacd731af1b0386ead06c8b1feff9f65d9e0bdfec032d2cd0bc03690698feda\"\n";
+  SECTION("followed by PullImage ... failed: one attempt") {
+    ScratchFile f("apply-then-failed.txt", disk_full_with(62, apply_failure));
+    std::vector<Seen> seen = attempts_of(f.path);
+    REQUIRE(seen.size() == 1);
+    CHECK(seen[0].image == "127.0.0.1:41500/realpull/big:1.0");
+    CHECK(seen[0].cls == "disk_full");
+  }
+  SECTION("the journal cut after it: still the failed pull") {
+    std::string journal = disk_full_with(62, apply_failure);
+    size_t cut = 0;
+    for (int n = 0; n < 63; ++n) cut = journal.find('\n', cut) + 1;
+    ScratchFile f("apply-then-cut.txt", journal.substr(0, cut));
+    std::vector<Seen> seen = attempts_of(f.path);
+    REQUIRE(seen.size() == 1);
+    CHECK(seen[0].image == "127.0.0.1:41500/realpull/big:1.0");
+    CHECK(seen[0].outcome == "failed");
+    CHECK(seen[0].cls == "disk_full");
+  }
+  SECTION("pasted alone, as in the issue: one failed pull") {
+    RunResult r = test::analyse_text(apply_failure.substr(apply_failure.find("time=")));
+    REQUIRE(r.attempts.size() == 1);
+    CHECK(r.attempts[0].class_id == "disk_full");
+  }
+}

@@ -26,7 +26,9 @@ Case file format (blank lines separate cases, `#` lines are comments):
 
 Environment given to every shell: PULLSCAN (the binary), SAMPLES (the
 samples/ folder), HOSTILE (this folder), XDG_STATE_HOME (inside the case's
-directory, so the default database never touches the user's).
+directory, so the default database never touches the user's), and
+PULLSCAN_SANITIZED=1 from ctest in an ASan build (peak-memory checks skip
+themselves then: `check: [ -n "$PULLSCAN_SANITIZED" ] || ...`).
 Usage: run.py PULLSCAN [FILE.cases | NAME-SUBSTRING]; exits 1 if any case fails.
 """
 import concurrent.futures

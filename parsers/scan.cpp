@@ -470,6 +470,11 @@ class InputScanner {
         return;
       }
     }
+    // A program's own exact timestamp (containerd's RFC 3339 `time=`, kubelet
+    // JSON's epoch `ts`) gives the year of the input's year-less lines (klog,
+    // in a bare mixed log) even with no journal prefix to pair it with:
+    // before the file's modification time, as the README promises.
+    note_exact_year(before);
     // Only the first pairing is used (resolve_times): keeping one per line would grow with the input.
     if (clock_.samples.empty() && !samples.empty()) clock_.samples.emplace_back(samples.front().naive_local_ns, samples.front().utc_ns);
     if (!samples.empty() && !ctx.node.empty() && clock_.host_samples.size() < InputClock::kMaxHostClocks)

@@ -144,3 +144,28 @@ TEST_CASE("containerd's info-level apply failure is the pull in progress failing
     CHECK(r.attempts[0].class_id == "disk_full");
   }
 }
+
+TEST_CASE("a mixed bare log takes its year from containerd's own timestamps, not the file's time", "[counting][time]") {
+  // Constructed: a node's containerd and kubelet logs concatenated without a
+  // journal prefix (containerd 1.7 and kubelet 1.28 shapes), more than a
+  // paste's 40 lines, in a file last written two years later. containerd's
+  // `time=` carries the year; klog's header does not.
+  std::string text =
+      "time=\"2025-03-04T10:00:01.100000000Z\" level=info msg=\"PullImage \\\"docker.io/library/nginx:1.99\\\"\"\n"
+      "time=\"2025-03-04T10:00:02.200000000Z\" level=error msg=\"PullImage \\\"docker.io/library/nginx:1.99\\\" "
+      "failed\" error=\"rpc error: code = NotFound desc = failed to pull and unpack image "
+      "\\\"docker.io/library/nginx:1.99\\\": failed to resolve reference \\\"docker.io/library/nginx:1.99\\\": "
+      "docker.io/library/nginx:1.99: not found\"\n"
+      "E0304 10:00:02.210000    1234 remote_image.go:180] \"PullImage from image service failed\" err=\"rpc error: "
+      "code = NotFound desc = failed to pull and unpack image \\\"docker.io/library/nginx:1.99\\\": failed to resolve "
+      "reference \\\"docker.io/library/nginx:1.99\\\": docker.io/library/nginx:1.99: not found\" "
+      "image=\"docker.io/library/nginx:1.99\"\n";
+  for (int i = 0; i < 45; ++i)
+    text += "I0304 10:00:03.000000    1234 kubelet.go:2457] \"SyncLoop (PLEG): event for pod\" pod=\"shop/web-1\"\n";
+  ScratchFile f("mixed-bare.log", text);
+  fs::last_write_time(f.path, fs::file_time_type::clock::now() - std::chrono::hours(24 * 365 * 3));
+  std::vector<Seen> seen = attempts_of(f.path);
+  REQUIRE(seen.size() == 1);
+  CHECK(seen[0].first == "2025-03-04T10:00:01.100Z");
+  CHECK(seen[0].last == "2025-03-04T10:00:02.210Z");
+}

@@ -224,6 +224,20 @@ class InputScanner {
   void set_node_hint(std::string_view host) { node_hint_ = std::string(host); }
 
   void on_line(std::string_view line, uint64_t line_no) {
+    const size_t before = out_.size();
+    read_line(line, line_no);
+    track_host_tries(before);
+  }
+
+  void finish() {
+    const size_t before = out_.size();
+    finish_reading();
+    track_host_tries(before);
+    fail_unfinished_tries();
+  }
+
+ private:
+  void read_line(std::string_view line, uint64_t line_no) {
     while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.remove_suffix(1);
     if (doc_mode_ != DocMode::none && on_document_line(line, line_no)) return;
     // A NUL is never in a log line: the line is binary junk (scan_input says
@@ -236,7 +250,7 @@ class InputScanner {
     decode(line, line_no);
   }
 
-  void finish() {
+  void finish_reading() {
     flush_record();
     if (!split_.empty()) continue_split({});
     if (!ml_pending_.empty()) close_multiline({});
@@ -253,6 +267,9 @@ class InputScanner {
     if (json_docs_) json_docs_->finish();
   }
 
+
+
+ public:
   const std::string& document_error() const { return doc_error_; }
   std::vector<DocumentProblem> document_problems() const {
     return json_docs_ ? json_docs_->problems() : std::vector<DocumentProblem>{};
@@ -621,6 +638,53 @@ class InputScanner {
     if (!free_text_ && (m.empty() || m.back() != ':')) paste_event_ = -1;
     return true;
   }
+
+  // Per-host tries (containerd's `trying next host`, dockerd's `Attempting
+  // next endpoint`) whose pull began before the input did: ctr prints one per
+  // host and then its final error, and a journal may be cut before
+  // `PullImage ... failed`. Per node, the last such try not followed by an
+  // outcome; a pull whose start is in view is that pull's attempt already.
+  struct HostTries {
+    bool pull_open = false;  // a start seen and no outcome since
+    std::optional<Event> orphan;
+  };
+  void track_host_tries(size_t first_new) {
+    for (size_t i = first_new; i < out_.size(); ++i) {
+      const Event& e = out_[i];
+      auto it = host_tries_.find(e.node);
+      if (it == host_tries_.end()) {
+        if (host_tries_.size() >= InputClock::kMaxHostClocks) continue;
+        it = host_tries_.emplace(e.node, HostTries{}).first;
+      }
+      HostTries& t = it->second;
+      switch (e.kind) {
+        case EventKind::pull_started: t.pull_open = true; break;
+        case EventKind::pull_failed:
+        case EventKind::pull_succeeded:
+        case EventKind::pull_stalled:
+          t = HostTries{};
+          break;
+        case EventKind::host_failed:
+          if (!t.pull_open) t.orphan = e;
+          break;
+        default: break;
+      }
+    }
+  }
+  // At the end of the input, each node's unfinished tries are one failed
+  // pull with the last host's cause (not one per host, not none): the input
+  // ends before the pull's own outcome.
+  void fail_unfinished_tries() {
+    for (auto& [node, t] : host_tries_) {
+      if (!t.orphan) continue;
+      Event e = std::move(*t.orphan);
+      e.kind = EventKind::pull_failed;
+      if (e.image.empty() && free_text_ && !session_image_.empty()) e.image = session_image_;
+      out_.push_back(std::move(e));
+    }
+    host_tries_.clear();
+  }
+  std::map<std::string, HostTries> host_tries_;
 
   uint32_t input_;
   const ScanOptions& opt_;

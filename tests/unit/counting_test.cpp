@@ -169,3 +169,38 @@ TEST_CASE("a mixed bare log takes its year from containerd's own timestamps, not
   CHECK(seen[0].first == "2025-03-04T10:00:01.100Z");
   CHECK(seen[0].last == "2025-03-04T10:00:02.210Z");
 }
+
+TEST_CASE("per-host tries with no final line are one attempt per pull", "[counting][hosts]") {
+  // containerd's own lines for one pull through three mirrors, from
+  // containerd/containerd#5351 (mikebrow), where the excerpt ends after the
+  // tries: no `PullImage ... failed` follows.
+  const std::string start = "INFO[2021-04-14T08:16:27.739730770-05:00] PullImage \"gcr.io/hello-world\"               \n";
+  const std::string tries =
+      "ERRO[2021-04-14T08:16:30.751322381-05:00] trying next host                              error=\"failed to "
+      "do request: Head \\\"http://172.18.0.7:5000/v2/hello-world/manifests/latest?ns=gcr.io\\\": dial tcp "
+      "172.18.0.7:5000: connect: no route to host\" host=\"172.18.0.7:5000\"\n"
+      "ERRO[2021-04-14T08:16:33.751089124-05:00] trying next host                              error=\"failed to "
+      "do request: Head \\\"https://172.18.0.30:5010/v2/hello-world/manifests/latest?ns=gcr.io\\\": dial tcp "
+      "172.18.0.30:5010: connect: no route to host\" host=\"172.18.0.30:5010\"\n";
+  SECTION("the pull's start in view: its one unfinished attempt holds the tries") {
+    RunResult r = test::analyse_text(start + tries);
+    REQUIRE(r.attempts.size() == 1);
+    CHECK(r.attempts[0].image == "gcr.io/hello-world:latest");
+    CHECK(r.attempts[0].tries.size() == 2);
+  }
+  SECTION("only the tries (ctr's output, a cut journal): one failed attempt, the last host's cause") {
+    RunResult r = test::analyse_text(tries);
+    REQUIRE(r.attempts.size() == 1);
+    CHECK(r.attempts[0].outcome == Outcome::failed);
+    CHECK(r.attempts[0].error.find("172.18.0.30:5010") != std::string::npos);
+  }
+  SECTION("tries then the final line (constructed in containerd 1.4's wording): still one") {
+    RunResult r = test::analyse_text(
+        tries + "ERRO[2021-04-14T08:16:36.751018733-05:00] PullImage \"gcr.io/hello-world\" failed                 "
+                "error=\"failed to pull and unpack image \\\"gcr.io/hello-world:latest\\\": failed to resolve reference "
+                "\\\"gcr.io/hello-world:latest\\\": failed to do request: Head "
+                "\\\"https://gcr.io/v2/hello-world/manifests/latest\\\": dial tcp 142.250.0.82:443: connect: no route "
+                "to host\"\n");
+    CHECK(r.attempts.size() == 1);
+  }
+}

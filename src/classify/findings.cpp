@@ -282,11 +282,14 @@ std::vector<Finding> FindingsBuilder::build(const RuleSet& rules, const std::vec
     for (const auto& [minute, n] : g.per_minute) f.peak_per_minute = std::max(f.peak_per_minute, double(n));
     out.push_back(std::move(f));
   }
-  // Persistent problems first, then most attempts; ties by first seen, class
-  // and registry for a stable order.
-  std::stable_sort(out.begin(), out.end(), [](const Finding& a, const Finding& b) {
-    return std::make_tuple(a.recovered, -a.attempts, a.first_ns, a.class_id, a.registry) <
-           std::make_tuple(b.recovered, -b.attempts, b.first_ns, b.class_id, b.registry);
+  // Persistent problems first, then most attempts; on equal attempts a real
+  // cause before a finding that names none (only back-offs in view, or a
+  // failure no rule knows): the cause is what the reader acts on. Then first
+  // seen, class and registry for a stable order.
+  auto names_no_cause = [](const Finding& f) { return f.class_id == "backoff_only" || f.class_id == "unknown"; };
+  std::stable_sort(out.begin(), out.end(), [&](const Finding& a, const Finding& b) {
+    return std::make_tuple(a.recovered, -a.attempts, names_no_cause(a), a.first_ns, a.class_id, a.registry) <
+           std::make_tuple(b.recovered, -b.attempts, names_no_cause(b), b.first_ns, b.class_id, b.registry);
   });
   return out;
 }

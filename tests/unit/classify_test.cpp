@@ -164,3 +164,16 @@ TEST_CASE("old and Windows dial wordings classify end to end", "[classify]") {
                  "not properly respond after a period of time, or established connection failed because connected "
                  "host has failed to respond.\n") == "network_timeout");
 }
+
+TEST_CASE("on equal attempts a finding with a cause comes before one that names none", "[classify][findings]") {
+  // A paste whose back-off (no cause in view) is printed before another
+  // image's real failure: the cause is what the reader acts on.
+  RunResult r = test::analyse_text(
+      "  Warning  BackOff  1m  kubelet  Back-off pulling image \"acme/a:1\"\n"
+      "  Warning  Failed   1m  kubelet  Failed to pull image \"acme/b:2\": rpc error: code = NotFound desc = failed to "
+      "pull and unpack image \"docker.io/acme/b:2\": failed to resolve reference \"docker.io/acme/b:2\": "
+      "docker.io/acme/b:2: not found\n");
+  REQUIRE(r.findings.size() == 2);
+  CHECK(r.findings[0].class_id == "not_found");
+  CHECK(r.findings[1].class_id == "backoff_only");
+}

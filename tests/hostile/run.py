@@ -23,6 +23,8 @@ Case file format (blank lines separate cases, `#` lines are comments):
     clean: stdout|stderr                  no control byte but \\n and \\t
     check: SHELL                          must exit 0 after the run (several)
     timeout: 30                           seconds for `run` (default 60)
+    sanitized: skip                       not run in an ASan build (a case whose
+                                          point is peak memory or speed)
 
 Environment given to every shell: PULLSCAN (the binary), SAMPLES (the
 samples/ folder), HOSTILE (this folder), XDG_STATE_HOME (inside the case's
@@ -178,6 +180,10 @@ def main():
     if dup:
         sys.exit(f"duplicate case names: {sorted(dup)}")
     chosen = [c for c in cases if not (only and not only.endswith(".cases") and only not in c["case"])]
+    skipped = 0
+    if os.environ.get("PULLSCAN_SANITIZED"):
+        skipped = sum(1 for c in chosen if c.get("sanitized") == "skip")
+        chosen = [c for c in chosen if c.get("sanitized") != "skip"]
     # Cases are independent (a directory each): run them side by side. Most of
     # a case's time is process start-up, so twice the cores keeps them busy.
     workers = int(os.environ.get("PULLSCAN_HOSTILE_JOBS", 0)) or 2 * (os.cpu_count() or 1)
@@ -191,7 +197,7 @@ def main():
             print(f"FAIL {c['case']} ({c['_where']})")
             for p in problems:
                 print("    " + p.replace("\n", "\n    "))
-    print(f"hostile: {ran - failed} passed, {failed} failed")
+    print(f"hostile: {ran - failed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
     sys.exit(1 if failed or ran == 0 else 0)
 
 

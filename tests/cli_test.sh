@@ -44,6 +44,22 @@ check "rules check accepts rules/"      $PULLSCAN rules check rules
 check "explain a pasted error"          bash -c "$PULLSCAN explain 'Error response from daemon: toomanyrequests: You have reached your pull rate limit' | grep -q rate_limited"
 check "explain from stdin"              bash -c "echo 'dial tcp: lookup reg.example on 10.0.0.2:53: no such host' | $PULLSCAN explain | grep -q dns_failure"
 
+# The binary says what it is: version, the commit it was built from, when,
+# and the rules it carries (the same digest as the source's rules/).
+check "--version: one line with version, commit, date, rules" bash -c "$PULLSCAN --version | grep -Eqx 'pullscan [0-9]+\.[0-9]+\.[0-9]+ \(commit ([0-9a-f]{12}|unknown), built [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z, rules sha256:[0-9a-f]{12}\)'"
+version_json_test() {
+  local v; v=$($PULLSCAN version -o json) || return 1
+  local rules; rules=$(LC_ALL=C cat rules/*.yaml | sha256sum | cut -d' ' -f1)
+  grep -q "\"rules_sha256\": \"$rules\"" <<<"$v" || return 1
+  grep -q "\"schema\": \"pullscan.version/v1\"" <<<"$v" || return 1
+  grep -Eq '"build_date": "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z"' <<<"$v" || return 1
+  grep -q "\"version\": \"$(sed -n 's/^project(pullscan VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)\"" <<<"$v" || return 1
+  # Built in a checkout, it names the checkout's commit (CMake configures again when HEAD moves).
+  if git rev-parse --short=12 HEAD >/dev/null 2>&1; then grep -q "\"commit\": \"$(git rev-parse --short=12 HEAD)\"" <<<"$v" || return 1; fi
+}
+check "version -o json: version, commit, build date, rules hash of rules/" version_json_test
+check "version (text) names the full rules digest" bash -c "$PULLSCAN version | grep -q \"rules     sha256:\$(LC_ALL=C cat rules/*.yaml | sha256sum | cut -c1-64)\""
+
 follow_test() {
   mkfifo "$TMP/feed"
   { cat $S/dns-nxdomain.short.txt; sleep 20; } > "$TMP/feed" &

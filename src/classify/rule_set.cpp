@@ -29,6 +29,9 @@ namespace pullscan {
 
 extern const EmbeddedFile embedded_rules[];
 extern const size_t embedded_rules_count;
+extern const char embedded_rules_sha256[];
+
+std::string_view RuleSet::builtin_sha256() { return embedded_rules_sha256; }
 
 const std::vector<std::string>& taxonomy_classes() {
   static const std::vector<std::string> ids = {

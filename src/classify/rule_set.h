@@ -70,6 +70,10 @@ class RuleSet {
 
   /// Loads the rules compiled into the binary.
   static RuleSet builtin();
+  /// SHA-256 (hex) of the built-in rule files' bytes, concatenated in name
+  /// order: what `LC_ALL=C cat rules/*.yaml | sha256sum` gives for the source
+  /// the binary was built from (`pullscan version`).
+  static std::string_view builtin_sha256();
   /// Adds every *.yaml of `dir`; a rule with an existing id replaces it. Only
   /// regular files up to kMaxRulesFileBytes are read; each other one is one
   /// `file: reason` problem. Problems go to errors().

@@ -8,6 +8,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/build_info.h"
 #include "cli/run.h"
 #include "store/store.h"
 #include "core/redact.h"
@@ -21,7 +22,7 @@ int main(int argc, char** argv) {
                "  journalctl -u containerd -u kubelet --since -2h | pullscan\n"
                "  pullscan node1-journal.txt containerd.log kubelet.log\n"
                "  pullscan sql \"SELECT image, class, count(*) FROM attempts GROUP BY 1,2\"\n"};
-  app.set_version_flag("--version", "pullscan 0.1.0");
+  app.set_version_flag("--version", version_line(build_info()));
   app.add_option("files", opt.paths,
                  "Inputs: journal text, containerd/kubelet logs, events, pasted text (.gz ok), and support bundles "
                  "(directories, .tar[.gz|.xz|.zst], .zip). Default: stdin");
@@ -64,6 +65,8 @@ int main(int argc, char** argv) {
   CLI::App* rules_check = rules->add_subcommand("check", "Validate a rules directory and its examples");
   rules_check->add_option("dir", opt.check_dir, "Rules directory")->required();
   app.add_subcommand("formats", "List the input formats pullscan recognises");
+  CLI::App* version = app.add_subcommand("version", "Print the version, commit, build date and rules hash (-o json for a program)");
+  version->fallthrough();
   CLI::App* cluster = app.add_subcommand(
       "cluster", "Read a live cluster through kubectl (also installed as the kubectl plugin `kubectl pullscan`)");
   cluster->fallthrough();  // -o, --db, --width... of the main command work here too
@@ -109,6 +112,7 @@ int main(int argc, char** argv) {
   else if (rules_check->parsed()) opt.command = Command::rules_check;
   else if (app.got_subcommand("formats")) opt.command = Command::formats;
   else if (cluster->parsed()) opt.command = Command::cluster;
+  else if (version->parsed()) opt.command = Command::version;
   opt.scan.format = format;
   if (!year_text.empty()) {
     int year = 0;

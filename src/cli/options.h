@@ -14,7 +14,7 @@
 namespace pullscan {
 
 /// What to do.
-enum class Command { scan, sql, explain, rules_list, rules_check, formats, cluster };
+enum class Command { scan, sql, explain, rules_list, rules_check, formats, cluster, version };
 
 /// Everything the command line can say.
 struct Options {

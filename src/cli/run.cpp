@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "classify/classify.h"
+#include "cli/build_info.h"
 #include "cli/analysis.h"
 #include "cluster/cluster.h"
 #include "core/diag.h"
@@ -493,6 +494,21 @@ int run_cluster(const Options& opt, const RuleSet& rules, std::ostream& out, std
   return report_and_exit(opt, rules, r, out);
 }
 
+// `pullscan version`: the text for a person, JSON (contract
+// "pullscan.version/v1", fields added, never renamed) for a program.
+int run_version(const Options& opt, std::ostream& out) {
+  const BuildInfo info = build_info();
+  if (opt.output == "json") {
+    out << fmt::format("{{\"schema\": \"pullscan.version/v1\", \"version\": \"{}\", \"commit\": \"{}\", "
+                       "\"build_date\": \"{}\", \"rules_sha256\": \"{}\"}}\n",
+                       info.version, info.commit, info.build_date, info.rules_sha256);
+    return exit_ok;
+  }
+  out << fmt::format("pullscan {}\n  commit    {}\n  built     {}\n  rules     sha256:{}\n", info.version, info.commit,
+                     info.build_date, info.rules_sha256);
+  return exit_ok;
+}
+
 int run_explain(const Options& opt, const RuleSet& rules, std::istream& in, std::ostream& out, std::ostream& err) {
   std::string text = opt.text;
   if (text.empty()) text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
@@ -529,6 +545,7 @@ int run_explain(const Options& opt, const RuleSet& rules, std::istream& in, std:
 
 int run(const Options& opt, std::istream& in, std::ostream& out, std::ostream& err) {
   try {
+    if (opt.command == Command::version) return run_version(opt, out);
     if (opt.command == Command::formats) {
       for (const FormatDesc& f : formats()) out << fmt::format("{:<16} {}\n", f.name, f.description);
       return exit_ok;

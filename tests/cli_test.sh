@@ -60,6 +60,31 @@ version_json_test() {
 check "version -o json: version, commit, build date, rules hash of rules/" version_json_test
 check "version (text) names the full rules digest" bash -c "$PULLSCAN version | grep -q \"rules     sha256:\$(LC_ALL=C cat rules/*.yaml | sha256sum | cut -c1-64)\""
 
+# A kubectl-grade command line: the program's name in its usage, flags before
+# or after a command, -o honoured or refused by every command (never a silent
+# fallback to text), stray words refused, every message said by pullscan.
+RATE='Error response from daemon: toomanyrequests: You have reached your pull rate limit'
+check "--help: the usage line names the program" bash -c "$PULLSCAN --help | grep -q '^Usage: pullscan \[OPTIONS\] \[files...\]'"
+check "explain -o json TEXT: flags after the command" bash -c "$PULLSCAN explain -o json '$RATE' | grep -q '\"schema\": \"pullscan.report/v1\"'"
+check "explain TEXT -o json: and after its argument" bash -c "$PULLSCAN explain '$RATE' -o json | grep -q '\"class\": \"rate_limited\"'"
+check "-o json before sql: JSON, not text" bash -c "[ \"\$($PULLSCAN -o json --db $TMP/scan.db sql \"SELECT 1 AS n, 'a' AS s, NULL AS z\" | tr -d ' \n')\" = '[{\"n\":1,\"s\":\"a\",\"z\":null}]' ]"
+csv_test() {
+  $PULLSCAN sql --db "$TMP/scan.db" -o csv "SELECT 'a,b' AS x, 'say \"hi\"' AS y, 3 AS z" > "$TMP/csv" || return 1
+  [ "$(cat "$TMP/csv")" = "$(printf '%s\n' 'x,y,z' '"a,b","say ""hi""",3')" ]
+}
+check "sql -o csv: RFC 4180 quoting" csv_test
+check "sql -o json: an empty result is []" bash -c "[ \"\$($PULLSCAN sql --db $TMP/scan.db -o json 'SELECT * FROM attempts WHERE 0')\" = '[]' ]"
+check "sql -o json of the last scan is valid JSON" bash -c "$PULLSCAN sql -o json --db $TMP/scan.db 'SELECT * FROM attempts' > $TMP/sql.json && sqlite3 :memory: \"select json_valid(readfile('$TMP/sql.json')), json_array_length(readfile('$TMP/sql.json'))\" | grep -qx '1|[1-9][0-9]*'"
+check "-o a command does not write: exit 2, said" bash -c "$PULLSCAN -o json formats >/dev/null 2>$TMP/e; [ \$? -eq 2 ] && grep -qx 'pullscan: formats: -o json is not one of its formats (text)' $TMP/e"
+check "sql -o csv is sql's alone" bash -c "$PULLSCAN --no-db -o csv $S/success.short.txt >/dev/null 2>$TMP/e; [ \$? -eq 2 ] && grep -q '^pullscan: scan: -o csv is not one of its formats' $TMP/e"
+check "a stray word after a command: exit 2, named" bash -c "$PULLSCAN version extra >/dev/null 2>$TMP/e; [ \$? -eq 2 ] && grep -qx \"pullscan: version: unexpected argument 'extra' (see pullscan version --help)\" $TMP/e"
+check "parse errors are said by pullscan" bash -c "$PULLSCAN --bogus 2>$TMP/e; [ \$? -eq 2 ] && [ -s $TMP/e ] && ! grep -v '^pullscan: ' $TMP/e"
+check "-q: the verdict line only, the exit code kept" bash -c "$PULLSCAN --no-db -q $S/dns-nxdomain.short.txt > $TMP/q; [ \$? -eq 1 ] && [ \"\$(cat $TMP/q)\" = 'pullscan: 1 of 1 pull attempt failed' ]"
+check "-q when nothing failed: exit 0, one line" bash -c "$PULLSCAN --no-db -q $S/success.short.txt > $TMP/q; [ \$? -eq 0 ] && [ \$(wc -l < $TMP/q) -eq 1 ]"
+check "-q does not go with -o json" exit_is 2 $PULLSCAN --no-db -q -o json $S/success.short.txt
+check "cluster -n=shop is -n shop (kubectl's flag library)" bash -c "$PULLSCAN cluster -n=shop --kubectl /nonexistent/kubectl 2>$TMP/e; grep -q 'kubectl not found' $TMP/e && ! grep -q namespace $TMP/e"
+check "cluster: a namespace that is no DNS-1123 label: exit 2" bash -c "$PULLSCAN cluster --namespace '=shop' --kubectl /nonexistent/kubectl 2>$TMP/e; [ \$? -eq 2 ] && grep -q \"^pullscan: cluster: --namespace '=shop' is not a namespace name\" $TMP/e"
+
 follow_test() {
   mkfifo "$TMP/feed"
   { cat $S/dns-nxdomain.short.txt; sleep 20; } > "$TMP/feed" &

@@ -1,11 +1,20 @@
 // Entry point and the only user of CLI11: it turns argv into Options, with
 // each flag defined once with its help text, and hands them to run().
+//
+// Two command lines share the flags: `pullscan [flags] [files] [command]`, and
+// the kubectl plugin, `kubectl pullscan [flags]` (this binary run as
+// kubectl-pullscan), which reads the cluster and takes the cluster's and the
+// report's flags, and nothing else. Both behave as kubectl users expect:
+// flags may come before or after a command, `-n=shop` is `-n shop` (as
+// kubectl's flag library reads it), a word no command takes is an error, not
+// an input, and each message starts with `pullscan:`.
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 #include "cli/build_info.h"
@@ -14,105 +23,243 @@
 #include "core/redact.h"
 #include "core/text.h"
 
-int main(int argc, char** argv) {
-  using namespace pullscan;
-  Options opt;
-  CLI::App app{"pullscan: why did that image pull fail? Reads containerd and kubelet journals, raw logs and\n"
-               "pasted errors; prints one verdict per failure with the fix.\n\n"
-               "  journalctl -u containerd -u kubelet --since -2h | pullscan\n"
-               "  pullscan node1-journal.txt containerd.log kubelet.log\n"
-               "  pullscan sql \"SELECT image, class, count(*) FROM attempts GROUP BY 1,2\"\n"};
-  app.set_version_flag("--version", version_line(build_info()));
-  app.add_option("files", opt.paths,
-                 "Inputs: journal text, containerd/kubelet logs, events, pasted text (.gz ok), and support bundles "
-                 "(directories, .tar[.gz|.xz|.zst], .zip). Default: stdin");
-  app.add_option("-o,--output", opt.output, "Report format")->check(CLI::IsMember({"text", "json"}))->default_val("text");
+namespace {
+
+using namespace pullscan;
+
+// The name kubectl looks for on PATH: run under it, the binary is the plugin.
+constexpr std::string_view kPluginName = "kubectl-pullscan";
+
+// Every value -o takes somewhere; which command takes which is kOutputsOf.
+const std::vector<std::string> kAllOutputs = {"text", "json", "csv"};
+
+// The -o values each command writes; a value it does not write is an error,
+// never a silent fallback to text.
+const std::map<Command, std::vector<std::string>> kOutputsOf = {
+    {Command::scan, {"text", "json"}},    {Command::cluster, {"text", "json"}},
+    {Command::explain, {"text", "json"}}, {Command::sql, {"text", "json", "csv"}},
+    {Command::version, {"text", "json"}}, {Command::formats, {"text"}},
+    {Command::rules_list, {"text"}},      {Command::rules_check, {"text"}},
+};
+
+std::string command_name(Command c) {
+  switch (c) {
+    case Command::scan: return "scan";
+    case Command::sql: return "sql";
+    case Command::explain: return "explain";
+    case Command::rules_list: return "rules list";
+    case Command::rules_check: return "rules check";
+    case Command::formats: return "formats";
+    case Command::cluster: return "cluster";
+    case Command::version: return "version";
+  }
+  return "?";
+}
+
+// Outside text in a usage message: masked and escaped as any other.
+std::string shown_argument(const std::string& text) { return "'" + terminal_safe(mask_secrets(text)) + "'"; }
+
+// Flags of every command that prints a report.
+void add_report_flags(CLI::App& app, Options& opt, const std::string& output_help) {
+  app.add_option("-o,--output", opt.output, output_help)
+      ->check(CLI::IsMember(kAllOutputs))
+      ->default_val("text");
+  app.add_flag("-q,--quiet", opt.quiet, "Print only the verdict line; the exit code is the report's");
   app.add_option("--db", opt.db, "SQLite file to write (default $XDG_STATE_HOME/pullscan/last.db)");
   app.add_flag("--no-db", opt.no_db, "Do not write a database");
   app.add_option("--rules", opt.rules_dir, "Directory of extra rules (*.yaml); same id overrides a built-in rule");
   app.add_flag("--explain", opt.explain, "Show which rules matched each finding's evidence and why the winner won");
-  std::string format = "auto";
-  app.add_option("--format", format, "Force the input format (see `pullscan formats`)")->default_val("auto");
-  // Taken as text and checked below: CLI11's own conversion error would
-  // come without the `pullscan:` every message starts with.
-  std::string year_text;
-  app.add_option("--year", year_text, "Year for timestamps that have none (journal short, klog), 1970..2200");
-  std::string tz;
-  app.add_option("--tz", tz, "Zone of timestamps that have none, as UTC or +hh:mm");
   app.add_option("--width", opt.width, "Wrap the text report at this column")->default_val(100);
-  app.add_option("--threads", opt.scan.threads, "Threads per large input file (default: one per core)");
-  std::string max_bytes;
-  app.add_option("--max-bytes", max_bytes,
-                 "Stop reading a bundle after this many bytes of members, decompressed (e.g. 200G; default 64G)");
-  app.add_option("--hold-events", opt.hold_events,
-                 "Pull events to hold in memory for a single input read in time order (a long journal); "
-                 "attempts that ended before them go to the database and leave memory. 0 = hold all")
-      ->default_val(10000);
-  app.add_flag("--follow", opt.follow,
-               "Follow a live stream (journalctl -f ... | pullscan --follow): a line per failed pull and per new or "
-               "growing finding as they happen, the full report at the end of input or on Ctrl-C");
+}
 
-  CLI::App* sql = app.add_subcommand("sql", "Query the last scan's database (read-only)");
-  sql->add_option("query", opt.sql, "SQL, e.g. \"SELECT class, count(*) FROM attempts GROUP BY 1\"")->required();
-  sql->add_option("--db", opt.db, "Database to query (default: the last scan's)");
-  CLI::App* explain = app.add_subcommand("explain", "Classify one pasted error text (argument or stdin)");
-  explain->add_option("text", opt.text, "The error text; read from stdin when omitted");
-  explain->add_option("--rules", opt.rules_dir, "Directory of extra rules");
-  CLI::App* rules = app.add_subcommand("rules", "List or check rules");
-  rules->require_subcommand(1);
-  CLI::App* rules_list = rules->add_subcommand("list", "List every rule: id, class, priority, file:line");
-  rules_list->add_option("--rules", opt.rules_dir, "Directory of extra rules");
-  CLI::App* rules_check = rules->add_subcommand("check", "Validate a rules directory and its examples");
-  rules_check->add_option("dir", opt.check_dir, "Rules directory")->required();
-  app.add_subcommand("formats", "List the input formats pullscan recognises");
-  CLI::App* version = app.add_subcommand("version", "Print the version, commit, build date and rules hash (-o json for a program)");
-  version->fallthrough();
-  CLI::App* cluster = app.add_subcommand(
-      "cluster", "Read a live cluster through kubectl (also installed as the kubectl plugin `kubectl pullscan`)");
-  cluster->fallthrough();  // -o, --db, --width... of the main command work here too
-  ClusterOptions& c = opt.cluster;
+// Flags of the cluster scan (`pullscan cluster`, `kubectl pullscan`).
+void add_cluster_flags(CLI::App& app, ClusterOptions& c) {
   if (const char* k = std::getenv("KUBECTL"); k && *k) c.kubectl = k;
-  cluster->add_option("-n,--namespace", c.ns, "Namespace to read (default: the context's)");
-  cluster->add_flag("-A,--all-namespaces", c.all_namespaces, "Read every namespace");
-  cluster->add_option("--context", c.context, "kubeconfig context to use");
-  cluster->add_option("--kubeconfig", c.kubeconfig, "kubeconfig file to use");
-  cluster->add_option("--request-timeout", c.request_timeout,
-                      std::string("kubectl's --request-timeout (default ") + kDefaultRequestTimeout + "; the watch: none)");
-  cluster->add_option("--kubectl-timeout", c.kubectl_timeout,
-                      std::string("Stop any kubectl call but the watch after this long: 90s, 5m, 1h, 0 for never (default ") +
-                          kDefaultKubectlTimeout + ")");
-  cluster->add_flag("--node-logs", c.node_logs,
-                    "Also read containerd and kubelet journals of the nodes where pulls failed (node log query API)");
-  cluster->add_option("--since", c.since, "Only what happened since then: 30m, 2h, 3d or an RFC 3339 time");
-  cluster->add_flag("-w,--watch", c.watch, "Follow events as they come; a line per new failure and finding");
-  cluster->add_option("--kubectl", c.kubectl, "kubectl binary (default: kubectl on PATH, or $KUBECTL)");
+  app.add_option("-n,--namespace", c.ns, "Namespace to read (default: the context's)");
+  app.add_flag("-A,--all-namespaces", c.all_namespaces, "Read every namespace");
+  app.add_option("--context", c.context, "kubeconfig context to use");
+  app.add_option("--kubeconfig", c.kubeconfig, "kubeconfig file to use");
+  app.add_option("--request-timeout", c.request_timeout,
+                 std::string("kubectl's --request-timeout (default ") + kDefaultRequestTimeout + "; the watch: none)");
+  app.add_option("--kubectl-timeout", c.kubectl_timeout,
+                 std::string("Stop any kubectl call but the watch after this long: 90s, 5m, 1h, 0 for never (default ") +
+                     kDefaultKubectlTimeout + ")");
+  app.add_flag("--node-logs", c.node_logs,
+               "Also read containerd and kubelet journals of the nodes where pulls failed (node log query API)");
+  app.add_option("--since", c.since, "Only what happened since then: 30m, 2h, 3d or an RFC 3339 time");
+  app.add_flag("-w,--watch", c.watch, "Follow events as they come; a line per new failure and finding");
+  app.add_option("--kubectl", c.kubectl, "kubectl binary (default: kubectl on PATH, or $KUBECTL)");
+}
 
-  // Installed as kubectl-pullscan, kubectl runs it as `kubectl pullscan ARGS`:
-  // the same binary, the cluster command.
+// Every option of app and its subcommands, to find what a short letter is.
+void collect_options(CLI::App& app, std::vector<CLI::Option*>& out) {
+  for (CLI::Option* o : app.get_options()) out.push_back(o);
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) collect_options(*sub, out);
+}
+
+// kubectl's flag library (pflag) reads `-n=shop` as `-n shop`; CLI11 would
+// take the value `=shop`. Rewrites each `-X=VALUE` before a `--` into the
+// form both read alike: `-X VALUE` for an option, and for a flag `-X` when
+// VALUE is true (pflag's `-A=true`), nothing when it is false.
+std::vector<std::string> pflag_short_values(CLI::App& app, std::vector<std::string> args) {
+  std::vector<CLI::Option*> options;
+  collect_options(app, options);
+  auto is_flag = [&](char letter) {
+    for (const CLI::Option* o : options)
+      for (const std::string& s : o->get_snames())
+        if (s.size() == 1 && s[0] == letter) return o->get_items_expected_max() == 0;
+    return false;
+  };
+  std::vector<std::string> out;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--") {
+      out.insert(out.end(), args.begin() + static_cast<long>(i), args.end());
+      break;
+    }
+    if (a.size() >= 3 && a[0] == '-' && a[1] != '-' && a[2] == '=') {
+      std::string letter = a.substr(0, 2), value = a.substr(3);
+      if (!is_flag(a[1])) {
+        out.push_back(letter);
+        out.push_back(value);
+        continue;
+      }
+      if (value == "true" || value == "1") {
+        out.push_back(letter);
+        continue;
+      }
+      if (value == "false" || value == "0") continue;
+    }
+    out.push_back(a);
+  }
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace pullscan;
+  Options opt;
   std::vector<std::string> args(argv + 1, argv + argc);
   std::string self = argv[0];
-  if (self.substr(self.rfind('/') == std::string::npos ? 0 : self.rfind('/') + 1) == "kubectl-pullscan") {
-    args.insert(args.begin(), "cluster");
+  const bool plugin = self.substr(self.rfind('/') == std::string::npos ? 0 : self.rfind('/') + 1) == kPluginName;
+
+  CLI::App app;
+  if (plugin) app.option_defaults()->group("Flags");  // kubectl's word, in kubectl's help
+  app.set_help_flag("-h,--help", "Print this help message and exit");
+  app.set_version_flag("--version", version_line(build_info()));
+  add_report_flags(app, opt, plugin ? "Output format: text, json" : "Output format: text, json (sql: also csv)");
+  CLI::App* version = app.add_subcommand("version", "Print the version, commit, build date and rules hash (-o json for a program)");
+  std::string format = "auto", year_text, tz, max_bytes;
+  CLI::App* sql = nullptr;
+  CLI::App* explain = nullptr;
+  CLI::App* rules_list = nullptr;
+  CLI::App* rules_check = nullptr;
+  CLI::App* formats_cmd = nullptr;
+  CLI::App* cluster = nullptr;
+  if (plugin) {
+    // kubectl runs it as `kubectl pullscan ARGS`: the cluster scan, its flags
+    // on the top level, so help lists every one and says how it is typed.
     app.name("kubectl pullscan");
+    app.description(
+        "kubectl pullscan: why did that image pull fail? Reads the cluster's events and pod statuses (with --node-logs\n"
+        "also the affected nodes' containerd and kubelet journals) and prints one verdict per failure with the fix.\n\n"
+        "  kubectl pullscan -n shop\n"
+        "  kubectl pullscan -A --node-logs --since 2h\n"
+        "  kubectl pullscan -n shop -o json\n");
+    app.get_formatter()->label("OPTIONS", "flags");
+    app.get_formatter()->label("SUBCOMMAND", "command");
+    add_cluster_flags(app, opt.cluster);
+  } else {
+    app.name("pullscan");
+    app.description(
+        "pullscan: why did that image pull fail? Reads containerd and kubelet journals, raw logs and\n"
+        "pasted errors; prints one verdict per failure with the fix.\n\n"
+        "  journalctl -u containerd -u kubelet --since -2h | pullscan\n"
+        "  pullscan node1-journal.txt containerd.log kubelet.log\n"
+        "  pullscan sql \"SELECT image, class, count(*) FROM attempts GROUP BY 1,2\"\n");
+    app.add_option("files", opt.paths,
+                   "Inputs: journal text, containerd/kubelet logs, events, pasted text (.gz ok), and support bundles "
+                   "(directories, .tar[.gz|.xz|.zst], .zip). Default: stdin");
+    app.add_option("--format", format, "Force the input format (see `pullscan formats`)")->default_val("auto");
+    // Taken as text and checked below: CLI11's own conversion error would
+    // come without the `pullscan:` every message starts with.
+    app.add_option("--year", year_text, "Year for timestamps that have none (journal short, klog), 1970..2200");
+    app.add_option("--tz", tz, "Zone of timestamps that have none, as UTC or +hh:mm");
+    app.add_option("--threads", opt.scan.threads, "Threads per large input file (default: one per core)");
+    app.add_option("--max-bytes", max_bytes,
+                   "Stop reading a bundle after this many bytes of members, decompressed (e.g. 200G; default 64G)");
+    app.add_option("--hold-events", opt.hold_events,
+                   "Pull events to hold in memory for a single input read in time order (a long journal); "
+                   "attempts that ended before them go to the database and leave memory. 0 = hold all")
+        ->default_val(10000);
+    app.add_flag("--follow", opt.follow,
+                 "Follow a live stream (journalctl -f ... | pullscan --follow): a line per failed pull and per new or "
+                 "growing finding as they happen, the full report at the end of input or on Ctrl-C");
+
+    sql = app.add_subcommand("sql", "Query the last scan's database (read-only); -o json or csv for a program");
+    sql->add_option("query", opt.sql, "SQL, e.g. \"SELECT class, count(*) FROM attempts GROUP BY 1\"")->required();
+    sql->add_option("--db", opt.db, "Database to query (default: the last scan's)");
+    explain = app.add_subcommand("explain", "Classify one pasted error text (argument or stdin)");
+    explain->add_option("text", opt.text, "The error text; read from stdin when omitted");
+    CLI::App* rules = app.add_subcommand("rules", "List or check rules");
+    rules->require_subcommand(1);
+    rules_list = rules->add_subcommand("list", "List every rule: id, class, priority, file:line");
+    rules_check = rules->add_subcommand("check", "Validate a rules directory and its examples");
+    rules_check->add_option("dir", opt.check_dir, "Rules directory")->required();
+    formats_cmd = app.add_subcommand("formats", "List the input formats pullscan recognises");
+    cluster = app.add_subcommand(
+        "cluster", "Read a live cluster through kubectl (also installed as the kubectl plugin `kubectl pullscan`)");
+    add_cluster_flags(*cluster, opt.cluster);
   }
+  // The top level's flags work after any command too (`pullscan explain -o
+  // json TEXT`, `kubectl pullscan version -o json`).
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+    sub->fallthrough();
+    for (CLI::App* nested : sub->get_subcommands([](CLI::App*) { return true; })) nested->fallthrough();
+  }
+
+  args = pflag_short_values(app, std::move(args));
   std::reverse(args.begin(), args.end());  // CLI11 takes them last-first
   try {
     app.parse(args);
   } catch (const CLI::ParseError& e) {
-    // CLI11's message quotes the offending argument: mask and escape it as
-    // any other outside text. Help and --version go to stdout untouched.
+    // Help and --version go to stdout untouched. An error's message quotes
+    // the offending argument: masked and escaped as any other outside text,
+    // each line said by pullscan.
     std::ostringstream message;
     int code = app.exit(e, std::cout, message);
-    std::cerr << terminal_safe_lines(mask_secrets(message.str()));
+    std::istringstream lines(message.str());
+    for (std::string line; std::getline(lines, line);)
+      if (!line.empty()) std::cerr << "pullscan: " << terminal_safe(mask_secrets(line)) << '\n';
     return code == 0 ? 0 : exit_error;
   }
-  if (sql->parsed()) opt.command = Command::sql;
+  if (version->parsed()) opt.command = Command::version;
+  else if (plugin) opt.command = Command::cluster;
+  else if (sql->parsed()) opt.command = Command::sql;
   else if (explain->parsed()) opt.command = Command::explain;
   else if (rules_list->parsed()) opt.command = Command::rules_list;
   else if (rules_check->parsed()) opt.command = Command::rules_check;
-  else if (app.got_subcommand("formats")) opt.command = Command::formats;
+  else if (formats_cmd->parsed()) opt.command = Command::formats;
   else if (cluster->parsed()) opt.command = Command::cluster;
-  else if (version->parsed()) opt.command = Command::version;
+
+  // A word after a command that takes none went to the top level's inputs:
+  // it is a typo or a command pullscan does not have, never something to read.
+  if (opt.command != Command::scan && !opt.paths.empty()) {
+    std::cerr << "pullscan: " << command_name(opt.command) << ": unexpected argument " << shown_argument(opt.paths.front())
+              << " (see pullscan " << command_name(opt.command) << " --help)\n";
+    return exit_error;
+  }
+  const std::vector<std::string>& outputs = kOutputsOf.at(opt.command);
+  if (std::find(outputs.begin(), outputs.end(), opt.output) == outputs.end()) {
+    std::cerr << "pullscan: " << (plugin && opt.command == Command::cluster ? "kubectl pullscan" : command_name(opt.command))
+              << ": -o " << opt.output << " is not one of its formats (" << join(outputs, ", ") << ")\n";
+    return exit_error;
+  }
+  if (opt.quiet && opt.output != "text") {
+    std::cerr << "pullscan: -q prints the verdict line of the text report; it does not go with -o " << opt.output << '\n';
+    return exit_error;
+  }
   opt.scan.format = format;
   if (!year_text.empty()) {
     int year = 0;

@@ -20,7 +20,8 @@ enum class Command { scan, sql, explain, rules_list, rules_check, formats, clust
 struct Options {
   Command command = Command::scan;
   std::vector<std::string> paths;   // inputs; empty = stdin
-  std::string output = "text";      // text | json
+  std::string output = "text";      // text | json (sql: also csv); main checks which command takes which
+  bool quiet = false;               // -q: only the text report's verdict line (the exit code unchanged)
   std::string db;                   // database path; empty = default state path
   bool no_db = false;
   std::string rules_dir;            // --rules DIR (adds/overrides built-in rules)

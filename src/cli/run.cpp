@@ -139,6 +139,7 @@ int report_and_exit(const Options& opt, const RuleSet& rules, const RunResult& r
     TextOptions t;
     t.width = opt.width;
     t.explain = opt.explain;
+    t.verdict_only = opt.quiet;
     write_text_report(r, rules, t, out);
   }
   out.flush();
@@ -290,6 +291,9 @@ int follow_stream(const Options& opt, const RuleSet& rules, BlockReader& reader,
                   std::vector<InputClock>& clocks, std::ostream& out, std::ostream& err) {
   ScanOptions scan = with_rules(opt.scan, rules);
   Diagnostics diag(err);
+  // -q: no line per failure as it happens, only the final verdict.
+  std::ostream discard(nullptr);  // no buffer: writes are dropped, so days of -q hold nothing
+  std::ostream& live = opt.quiet ? discard : out;
   RunStore store(opt);
   if (!store.open(err)) return exit_error;
   const uint32_t index = static_cast<uint32_t>(r.inputs.size());
@@ -325,7 +329,7 @@ int follow_stream(const Options& opt, const RuleSet& rules, BlockReader& reader,
       if (!told.emplace(key, a.first_ns).second) continue;
       // One line per attempt: names and the error come from the input, so
       // each is escaped whole (no escape sequence, no line of its own).
-      out << fmt::format("{} {} {}{} {}: {} [{}] {}\n", a.first_ns ? format_iso_ms(a.first_ns) : "-",
+      live << fmt::format("{} {} {}{} {}: {} [{}] {}\n", a.first_ns ? format_iso_ms(a.first_ns) : "-",
                          a.node.empty() ? "-" : terminal_safe(a.node),
                          a.pod.empty() ? "" : terminal_safe(a.ns + "/" + a.pod) + " ",
                          a.image.empty() ? "-" : terminal_safe(a.image),
@@ -338,7 +342,7 @@ int follow_stream(const Options& opt, const RuleSet& rules, BlockReader& reader,
       if (total <= seen) continue;
       std::vector<std::string> nodes;
       for (const std::string& n : h.second) nodes.push_back(terminal_safe(n));
-      out << fmt::format("finding {} [{}] {}: {} on {}\n", seen ? "grew:" : "new:", key.first,
+      live << fmt::format("finding {} [{}] {}: {} on {}\n", seen ? "grew:" : "new:", key.first,
                          key.second.empty() ? "-" : terminal_safe(key.second),
                          total == 1 ? "1 attempt" : std::to_string(total) + " attempts",
                          nodes.empty() ? "-" : join(nodes, ", "));
@@ -359,7 +363,7 @@ int follow_stream(const Options& opt, const RuleSet& rules, BlockReader& reader,
   sync();
   std::vector<int64_t> attempt_of = analysis.finish();
   say_disorder(analysis, r, err);
-  out << "\n";
+  live << "\n";
   bool stored = store.finish(r, attempt_of, analysis.store_ok(), err);
   int code = report_and_exit(opt, rules, r, out);
   return stored ? code : exit_error;
@@ -405,6 +409,14 @@ int64_t now_ns() {
 // one run; --watch then follows the event stream.
 int run_cluster(const Options& opt, const RuleSet& rules, std::ostream& out, std::ostream& err) {
   const ClusterOptions& c = opt.cluster;
+  // kubectl would say the same, later and after a round trip; and `-n =shop`
+  // is more likely a typo than a namespace.
+  if (!c.ns.empty() && !is_dns1123_label(c.ns)) {
+    err << "pullscan: cluster: --namespace '" << terminal_safe(mask_secrets(c.ns))
+        << "' is not a namespace name (a DNS-1123 label: at most 63 lowercase letters, digits and '-', starting and "
+           "ending with a letter or digit)\n";
+    return exit_error;
+  }
   const int64_t now = now_ns();
   std::optional<int64_t> since = parse_since(c.since, now);
   if (!c.since.empty() && !since) {
@@ -553,7 +565,10 @@ int run(const Options& opt, std::istream& in, std::ostream& out, std::ostream& e
     if (opt.command == Command::sql) {
       std::string db = opt.db.empty() ? default_db_path() : opt.db;
       std::string error;
-      if (!query_store(db, opt.sql, out, error)) {
+      const QueryFormat format = opt.output == "json" ? QueryFormat::json
+                                 : opt.output == "csv"  ? QueryFormat::csv
+                                                        : QueryFormat::text;
+      if (!query_store(db, opt.sql, out, error, format)) {
         err << "pullscan: sql: " << terminal_safe(db) << ": " << terminal_safe(error) << '\n';
         return exit_error;
       }

@@ -368,6 +368,10 @@ std::optional<int64_t> parse_kubectl_timeout(const std::string& text) {
   }
 }
 
+bool is_dns1123_label(std::string_view name) {
+  return !name.empty() && name.size() <= 63 && name.find('.') == std::string_view::npos && is_dns1123_subdomain(name);
+}
+
 bool is_dns1123_subdomain(std::string_view name) {
   if (name.empty() || name.size() > 253) return false;
   size_t label = 0;  // length of the label so far

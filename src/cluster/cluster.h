@@ -97,6 +97,11 @@ std::optional<int64_t> parse_kubectl_timeout(const std::string& text);
 /// of 1 to 63 that start and end with a letter or digit.
 bool is_dns1123_subdomain(std::string_view name);
 
+/// True if name is a DNS-1123 label, as Kubernetes requires of namespace
+/// names: 1 to 63 lowercase letters, digits and '-', starting and ending with
+/// a letter or digit.
+bool is_dns1123_label(std::string_view name);
+
 /// name as one URL path segment: every byte but A-Z a-z 0-9 - . _ ~ percent-escaped.
 std::string percent_escape_segment(std::string_view name);
 

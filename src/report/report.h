@@ -16,6 +16,7 @@ namespace pullscan {
 struct TextOptions {
   size_t width = 100;     // wrap long text at this column
   bool explain = false;   // show every rule that matched the evidence, and why the winner won
+  bool verdict_only = false;  // -q: the verdict line and nothing else
 };
 
 /// Writes the human report.

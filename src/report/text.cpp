@@ -292,9 +292,11 @@ void write_text_report(const RunResult& r, const RuleSet& rules, const TextOptio
     uint64_t lines = 0;
     for (const InputInfo& in : r.inputs) lines += in.lines;
     out << fmt::format("pullscan: no image pulls found in {}.\n", plural(static_cast<int64_t>(lines), "line", "lines"));
+    if (opt.verdict_only) return;
   } else if (failed + backoff == 0) {
     out << fmt::format("pullscan: {} — none failed.\n",
                        plural(t.attempts, "pull attempt", "pull attempts"));
+    if (opt.verdict_only) return;
     if (!t.fallbacks.empty())
       field(out, "state",
             fmt::format("{} only after a mirror failed (see Mirrors and registry config)",
@@ -311,6 +313,7 @@ void write_text_report(const RunResult& r, const RuleSet& rules, const TextOptio
     if (backoff) head += fmt::format(", {} in back-off", backoff);
     if (succeeded) head += fmt::format(", {} succeeded", succeeded);
     out << head << '\n';
+    if (opt.verdict_only) return;
     field(out, "by class", join(parts, ", "), width);
     field(out, "state", state_sentence(r), width);
   }

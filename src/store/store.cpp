@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cmath>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -17,6 +18,8 @@
 #include <memory>
 #include <mutex>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "core/embedded.h"
 #include "core/text.h"
@@ -562,7 +565,50 @@ bool StoreWriter::finish(const RunResult& r, const std::vector<int64_t>& attempt
   return !ec;
 }
 
-bool query_store(const std::string& path, const std::string& sql, std::ostream& out, std::string& error) {
+namespace {
+
+// One CSV field (RFC 4180): quoted, its quotes doubled, when it holds a
+// separator, a quote or a line break.
+std::string csv_field(std::string_view v) {
+  if (v.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(v);
+  std::string q = "\"";
+  for (char c : v) {
+    if (c == '"') q += '"';
+    q += c;
+  }
+  return q + '"';
+}
+
+// One column's value as JSON: SQLite's integers and reals as numbers, NULL
+// as null, text and blobs as strings.
+void json_value(sqlite3_stmt* s, int c, std::string& out) {
+  switch (sqlite3_column_type(s, c)) {
+    case SQLITE_NULL: out += "null"; return;
+    case SQLITE_INTEGER: out += std::to_string(sqlite3_column_int64(s, c)); return;
+    case SQLITE_FLOAT: {
+      double d = sqlite3_column_double(s, c);
+      if (std::isfinite(d)) {
+        out += fmt::format("{}", d);
+        return;
+      }
+      out += "null";
+      return;
+    }
+    default: {
+      const unsigned char* t = sqlite3_column_text(s, c);
+      out += '"';
+      json_escape(t ? std::string_view(reinterpret_cast<const char*>(t), static_cast<size_t>(sqlite3_column_bytes(s, c)))
+                    : std::string_view(),
+                  out);
+      out += '"';
+    }
+  }
+}
+
+}  // namespace
+
+bool query_store(const std::string& path, const std::string& sql, std::ostream& out, std::string& error,
+                 QueryFormat format) {
   static const std::string kRunAScan =
       "no scan has written it yet; run a scan first (journalctl -u containerd -u kubelet | pullscan), or name a "
       "database with --db";
@@ -628,27 +674,55 @@ bool query_store(const std::string& path, const std::string& sql, std::ostream& 
       return false;
     }
   }
+  // Rows are formatted into `buffer` and written as they come; JSON's array
+  // spans every statement that returns rows.
+  std::string buffer;
+  bool first_row = true;
+  if (format == QueryFormat::json) out << '[';
   for (const Stmt& stmt : statements) {
     sqlite3_stmt* s = stmt.get();
     int cols = sqlite3_column_count(s);
-    if (cols > 0) {
-      for (int c = 0; c < cols; ++c) out << (c ? "|" : "") << sqlite3_column_name(s, c);
-      out << '\n';
+    if (cols > 0 && format != QueryFormat::json) {
+      buffer.clear();
+      for (int c = 0; c < cols; ++c) {
+        const char* name = sqlite3_column_name(s, c);
+        if (c) buffer += format == QueryFormat::csv ? "," : "|";
+        buffer += format == QueryFormat::csv ? csv_field(name) : terminal_safe(name);
+      }
+      out << buffer << '\n';
     }
     refused.clear();
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-      for (int c = 0; c < cols; ++c) {
-        if (c) out << '|';
-        const unsigned char* t = sqlite3_column_text(s, c);
-        if (t) out << reinterpret_cast<const char*>(t);
+      buffer.clear();
+      if (format == QueryFormat::json) {
+        buffer += first_row ? "\n  {" : ",\n  {";
+        for (int c = 0; c < cols; ++c) {
+          buffer += c ? ", \"" : "\"";
+          json_escape(sqlite3_column_name(s, c), buffer);
+          buffer += "\": ";
+          json_value(s, c, buffer);
+        }
+        buffer += '}';
+      } else {
+        for (int c = 0; c < cols; ++c) {
+          if (c) buffer += format == QueryFormat::csv ? "," : "|";
+          const unsigned char* t = sqlite3_column_text(s, c);
+          std::string_view v = t ? std::string_view(reinterpret_cast<const char*>(t), static_cast<size_t>(sqlite3_column_bytes(s, c)))
+                                 : std::string_view();
+          buffer += format == QueryFormat::csv ? csv_field(v) : terminal_safe(v);
+        }
+        buffer += '\n';
       }
-      out << '\n';
+      first_row = false;
+      out << buffer;
     }
     if (rc != SQLITE_DONE) {
+      if (format == QueryFormat::json) out << "\n]\n";
       error = refused.empty() ? std::string(sqlite3_errmsg(db.get())) : "refused " + refused + ": " + kOnlyReads;
       return false;
     }
   }
+  if (format == QueryFormat::json) out << (first_row ? "]\n" : "\n]\n");
   return true;
 }
 

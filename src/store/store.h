@@ -55,12 +55,19 @@ class StoreWriter {
 /// is SQLite, its `meta` table (opened read-only).
 bool may_replace_database(const std::string& path, std::string& why);
 
-/// Runs SQL against the database at path and prints rows as `a|b|c` with a
-/// header line. Nothing can write: the file is opened read-only, every
+/// How `pullscan sql` prints rows (-o).
+enum class QueryFormat {
+  text,  // `a|b|c` with a header line; values terminal_safe (they come from the scanned input)
+  json,  // one JSON array of objects, column name -> value (numbers as numbers, NULL as null)
+  csv,   // RFC 4180: a header line, fields quoted when they hold `,`, `"` or a line break
+};
+
+/// Runs SQL against the database at path and prints rows in `format`. Nothing can write: the file is opened read-only, every
 /// statement is checked before any runs, and an authorizer refuses writes,
 /// ATTACH/DETACH, pragmas that set, VACUUM (INTO) and load_extension.
 /// Returns false and sets error (words for a person) on failure.
-bool query_store(const std::string& path, const std::string& sql, std::ostream& out, std::string& error);
+bool query_store(const std::string& path, const std::string& sql, std::ostream& out, std::string& error,
+                 QueryFormat format = QueryFormat::text);
 
 /// Makes SIGINT, SIGTERM, SIGHUP, SIGPIPE (and the other signals that end a
 /// process) remove any database file being written before the process dies

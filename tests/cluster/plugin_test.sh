@@ -47,6 +47,19 @@ lines() { [ "$(grep -c . <<<"$1")" -eq "$2" ]; }
 # kubectl finds the plugin.
 check "kubectl plugin list finds kubectl-pullscan" bash -c "kubectl plugin list 2>/dev/null | grep -q '/kubectl-pullscan$'"
 
+# The plugin's command line behaves as kubectl's own.
+kubectl pullscan --help >"$WORK/out" 2>"$WORK/err"; RC=$?; OUT=$(cat "$WORK/out"); ERR=$(cat "$WORK/err")
+check "--help: usage says kubectl pullscan [flags]" has "$OUT" "Usage: kubectl pullscan [flags]"
+check "  never kubectl pullscan cluster" hasnt "$OUT" "pullscan cluster"
+for flag in "-o,--output" "-q,--quiet" "--db" "--no-db" "--width" "-n,--namespace" "-A,--all-namespaces" "--context" \
+            "--kubeconfig" "--node-logs" "--since" "-w,--watch" "--request-timeout" "--kubectl-timeout" "--kubectl"; do
+  check "  lists $flag" bash -c "grep -qE '^  $flag( |\$)' '$WORK/out'"
+done
+kubectl pullscan version >"$WORK/out" 2>"$WORK/err"; RC=$?; OUT=$(cat "$WORK/out"); ERR=$(cat "$WORK/err")
+check "kubectl pullscan version: the version, exit 0" bash -c "[ $RC -eq 0 ] && grep -q '^pullscan [0-9]' '$WORK/out'"
+kubectl pullscan version -o json >"$WORK/out" 2>"$WORK/err"; RC=$?; OUT=$(cat "$WORK/out")
+check "kubectl pullscan version -o json" has "$OUT" '"schema": "pullscan.version/v1"'
+
 start ok
 run -n shop
 check "ok -n shop: exit 1, the Docker Hub rate limit on node-a" bash -c "[ $RC -eq 1 ]"
@@ -63,6 +76,23 @@ GOLDEN=$HERE/../golden/cluster/ok-shop.txt
 REPORT=$(sed '/^── Inputs/,$d' <<<"$OUT")
 if [ -n "${UPDATE_GOLDEN:-}" ]; then mkdir -p "$(dirname "$GOLDEN")"; printf '%s\n' "$REPORT" >"$GOLDEN"; fi
 check "  report equals tests/golden/cluster/ok-shop.txt" bash -c "diff <(printf '%s\n' \"\$1\") '$GOLDEN'" _ "$REPORT"
+
+run -n=shop
+check "-n=shop is -n shop, as kubectl reads it" has "$(cat "$REQLOG")" "/api/v1/namespaces/shop/events"
+check "  the same finding" has "$OUT" "Docker Hub pull rate limit reached [rate_limited]"
+: >"$REQLOG"
+run --namespace==shop
+check "a namespace that is no DNS-1123 label: exit 2, one line" bash -c "[ $RC -eq 2 ] && [ \"\$(cat '$WORK/err')\" = \"pullscan: cluster: --namespace '=shop' is not a namespace name (a DNS-1123 label: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit)\" ]"
+check "  nothing asked of the server" hasnt "$(cat "$REQLOG")" "/events"
+run versoin
+check "a stray word: exit 2, said, no scan" bash -c "[ $RC -eq 2 ] && grep -qx 'pullscan: The following argument was not expected: versoin' '$WORK/err'"
+check "  nothing asked of the server" hasnt "$(cat "$REQLOG")" "/events"
+run -n shop -q
+check "-q: the verdict line only, exit 1" bash -c "[ $RC -eq 1 ] && [ \"\$(cat '$WORK/out')\" = 'pullscan: 2 of 3 pull attempts failed, 1 succeeded' ]"
+run -n shop -o json
+check "-o json: the report as JSON" bash -c "[ $RC -eq 1 ] && python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r[\"summary\"][\"failed\"] >= 1' '$WORK/out'"
+run -n shop -o csv
+check "-o csv (sql's): exit 2, said" bash -c "[ $RC -eq 2 ] && grep -q '^pullscan: kubectl pullscan: -o csv is not one of its formats (text, json)' '$WORK/err'"
 
 run -A
 check "ok -A: both findings" bash -c "[ $RC -eq 1 ]"

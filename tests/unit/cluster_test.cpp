@@ -75,6 +75,15 @@ TEST_CASE("node names from event data must be DNS-1123 subdomains", "[cluster]")
     CHECK_FALSE(is_dns1123_subdomain(bad));
 }
 
+TEST_CASE("namespaces must be DNS-1123 labels", "[cluster]") {
+  for (const char* ok : {"shop", "kube-system", "a", "team-1", "1x"}) CHECK(is_dns1123_label(ok));
+  CHECK(is_dns1123_label(std::string(63, 'n')));
+  CHECK_FALSE(is_dns1123_label(std::string(64, 'n')));
+  // `-n=shop` read as CLI11 reads it, and names a subdomain allows but a namespace does not.
+  for (const char* bad : {"", "=shop", "shop.prod", "Shop", "-shop", "shop-", "sh op", "shop/x", "shop\n"})
+    CHECK_FALSE(is_dns1123_label(bad));
+}
+
 TEST_CASE("the node log query path escapes the node as one segment", "[cluster]") {
   CHECK(node_log_path("node-a", "2026-11-20T09:00:00Z") ==
         "/api/v1/nodes/node-a/proxy/logs/?query=containerd&query=kubelet&sinceTime=2026-11-20T09:00:00Z");

@@ -85,6 +85,20 @@ check "-q does not go with -o json" exit_is 2 $PULLSCAN --no-db -q -o json $S/su
 check "cluster -n=shop is -n shop (kubectl's flag library)" bash -c "$PULLSCAN cluster -n=shop --kubectl /nonexistent/kubectl 2>$TMP/e; grep -q 'kubectl not found' $TMP/e && ! grep -q namespace $TMP/e"
 check "cluster: a namespace that is no DNS-1123 label: exit 2" bash -c "$PULLSCAN cluster --namespace '=shop' --kubectl /nonexistent/kubectl 2>$TMP/e; [ \$? -eq 2 ] && grep -q \"^pullscan: cluster: --namespace '=shop' is not a namespace name\" $TMP/e"
 
+# -o yaml holds what -o json holds, value for value; -o wide is a row per finding.
+yaml_test() {
+  local f
+  for f in samples/journal/realpull-several.journal.txt samples/realpull/toomanyrequests-429.short.txt samples/bundles/eks samples/k8s/*.json; do
+    $PULLSCAN --no-db -o json "$f" > "$TMP/r.json"
+    $PULLSCAN --no-db -o yaml "$f" > "$TMP/r.yaml"
+    python3 -c 'import json, sys, yaml; sys.exit(0 if json.load(open(sys.argv[1])) == yaml.safe_load(open(sys.argv[2])) else 1)' "$TMP/r.json" "$TMP/r.yaml" || { echo "  yaml differs for $f"; return 1; }
+  done
+}
+check "-o yaml: the JSON report's content" yaml_test
+check "version -o yaml" bash -c "$PULLSCAN version -o yaml | grep -qx 'schema: \"pullscan.version/v1\"'"
+check "-o wide: a header and a row per finding" bash -c "$PULLSCAN --no-db -o wide samples/journal/realpull-several.journal.txt > $TMP/w; [ \$(wc -l < $TMP/w) -eq 6 ] && head -1 $TMP/w | grep -q '^CLASS  *REGISTRY  *IMAGES  *NODES  *ATTEMPTS  *FIRST SEEN  *LAST SEEN  *FAILING$'"
+check "sql does not write yaml" exit_is 2 $PULLSCAN sql -o yaml "SELECT 1"
+
 follow_test() {
   mkfifo "$TMP/feed"
   { cat $S/dns-nxdomain.short.txt; sleep 20; } > "$TMP/feed" &

@@ -9,6 +9,7 @@
 // kubectl's flag library reads it), a word no command takes is an error, not
 // an input, and each message starts with `pullscan:`.
 #include <CLI/CLI.hpp>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -31,16 +32,50 @@ using namespace pullscan;
 constexpr std::string_view kPluginName = "kubectl-pullscan";
 
 // Every value -o takes somewhere; which command takes which is kOutputsOf.
-const std::vector<std::string> kAllOutputs = {"text", "json", "csv"};
+const std::vector<std::string> kAllOutputs = {"text", "json", "yaml", "wide", "csv"};
 
 // The -o values each command writes; a value it does not write is an error,
 // never a silent fallback to text.
 const std::map<Command, std::vector<std::string>> kOutputsOf = {
-    {Command::scan, {"text", "json"}},    {Command::cluster, {"text", "json"}},
-    {Command::explain, {"text", "json"}}, {Command::sql, {"text", "json", "csv"}},
-    {Command::version, {"text", "json"}}, {Command::formats, {"text"}},
-    {Command::rules_list, {"text"}},      {Command::rules_check, {"text"}},
+    {Command::scan, {"text", "json", "yaml", "wide"}},
+    {Command::cluster, {"text", "json", "yaml", "wide"}},
+    {Command::explain, {"text", "json", "yaml", "wide"}},
+    {Command::sql, {"text", "json", "csv"}},
+    {Command::version, {"text", "json", "yaml"}},
+    {Command::formats, {"text"}},
+    {Command::rules_list, {"text"}},
+    {Command::rules_check, {"text"}},
 };
+
+// The text report's width when --width is not given.
+constexpr size_t kDefaultWidth = 100;
+
+// --color: when the text report is coloured by severity.
+const std::vector<std::string> kColorModes = {"auto", "always", "never"};
+
+// The width of the terminal the report goes to: the terminal's own
+// (TIOCGWINSZ on stdout), then $COLUMNS (a shell's, or set by hand for a
+// pipe), then kDefaultWidth.
+size_t terminal_width() {
+  struct winsize size {};
+  if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+  if (const char* columns = std::getenv("COLUMNS"); columns && *columns) {
+    char* end = nullptr;
+    long n = std::strtol(columns, &end, 10);
+    if (*end == '\0' && n > 0 && n < 10000) return static_cast<size_t>(n);
+  }
+  return kDefaultWidth;
+}
+
+// --color auto: only on a terminal, and not when the user said no colour
+// (NO_COLOR set and not empty, no-color.org) or the terminal cannot show it
+// (TERM=dumb). always and never are obeyed as said.
+bool use_color(const std::string& mode) {
+  if (mode != "auto") return mode == "always";
+  const char* no_color = std::getenv("NO_COLOR");
+  const char* term = std::getenv("TERM");
+  return isatty(STDOUT_FILENO) && !(no_color && *no_color) && !(term && std::string_view(term) == "dumb");
+}
 
 std::string command_name(Command c) {
   switch (c) {
@@ -60,7 +95,7 @@ std::string command_name(Command c) {
 std::string shown_argument(const std::string& text) { return "'" + terminal_safe(mask_secrets(text)) + "'"; }
 
 // Flags of every command that prints a report.
-void add_report_flags(CLI::App& app, Options& opt, const std::string& output_help) {
+void add_report_flags(CLI::App& app, Options& opt, std::string& color, const std::string& output_help) {
   app.add_option("-o,--output", opt.output, output_help)
       ->check(CLI::IsMember(kAllOutputs))
       ->default_val("text");
@@ -69,7 +104,10 @@ void add_report_flags(CLI::App& app, Options& opt, const std::string& output_hel
   app.add_flag("--no-db", opt.no_db, "Do not write a database");
   app.add_option("--rules", opt.rules_dir, "Directory of extra rules (*.yaml); same id overrides a built-in rule");
   app.add_flag("--explain", opt.explain, "Show which rules matched each finding's evidence and why the winner won");
-  app.add_option("--width", opt.width, "Wrap the text report at this column")->default_val(100);
+  app.add_option("--width", opt.width, "Wrap the text report at this column (default: the terminal's width, else $COLUMNS, else 100)");
+  app.add_option("--color", color, "Colour by severity: auto (on a terminal, unless NO_COLOR is set or TERM=dumb), always, never")
+      ->check(CLI::IsMember(kColorModes))
+      ->default_val("auto");
 }
 
 // Flags of the cluster scan (`pullscan cluster`, `kubectl pullscan`).
@@ -148,7 +186,9 @@ int main(int argc, char** argv) {
   if (plugin) app.option_defaults()->group("Flags");  // kubectl's word, in kubectl's help
   app.set_help_flag("-h,--help", "Print this help message and exit");
   app.set_version_flag("--version", version_line(build_info()));
-  add_report_flags(app, opt, plugin ? "Output format: text, json" : "Output format: text, json (sql: also csv)");
+  std::string color = "auto";
+  add_report_flags(app, opt, color, plugin ? "Output format: text, json, yaml, wide (one row per finding)"
+                                : "Output format: text, json, yaml, wide (one row per finding); sql: text, json, csv");
   CLI::App* version = app.add_subcommand("version", "Print the version, commit, build date and rules hash (-o json for a program)");
   std::string format = "auto", year_text, tz, max_bytes;
   CLI::App* sql = nullptr;
@@ -260,6 +300,8 @@ int main(int argc, char** argv) {
     std::cerr << "pullscan: -q prints the verdict line of the text report; it does not go with -o " << opt.output << '\n';
     return exit_error;
   }
+  if (app.get_option("--width")->count() == 0) opt.width = terminal_width();
+  opt.color = use_color(color);
   opt.scan.format = format;
   if (!year_text.empty()) {
     int year = 0;

@@ -32,7 +32,8 @@ struct Options {
   bool follow = false;              // --follow: report failures as they arrive (journalctl -f)
   size_t hold_events = 10000;       // --hold-events: one time-ordered input holds about this many pull
                                     // events; attempts that ended before them leave memory for the database
-  size_t width = 100;
+  size_t width = 100;               // --width, else the terminal's (main decides)
+  bool color = false;               // colour the text report by severity (main decides from --color)
   bool stdin_is_terminal = false;   // set by main; stdin is never read from a terminal by default
   ScanOptions scan;
   BundleOptions bundle;             // limits and progress for bundles

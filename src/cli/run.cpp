@@ -135,11 +135,16 @@ bool any_input_read(const RunResult& r) {
 int report_and_exit(const Options& opt, const RuleSet& rules, const RunResult& r, std::ostream& out) {
   if (opt.output == "json") {
     write_json_report(r, out);
+  } else if (opt.output == "yaml") {
+    write_yaml_report(r, out);
+  } else if (opt.output == "wide") {
+    write_wide_report(r, out);
   } else {
     TextOptions t;
     t.width = opt.width;
     t.explain = opt.explain;
     t.verdict_only = opt.quiet;
+    t.color = opt.color;
     write_text_report(r, rules, t, out);
   }
   out.flush();
@@ -235,7 +240,7 @@ int run_scan(const Options& opt, const RuleSet& rules, std::ostream& out, std::o
   // whole: attempts that ended leave memory as it is read. Several inputs are
   // sorted by time together, and JSON lists every attempt, so those hold all.
   const bool stream = paths.size() == 1 && container_kind(paths.front()) == ContainerKind::plain &&
-                      opt.output != "json" && opt.hold_events > 0;
+                      opt.output != "json" && opt.output != "yaml" && opt.hold_events > 0;
   auto after_block = [&] {
     if (stream) analysis.maybe_retire(opt.hold_events);
   };
@@ -506,14 +511,16 @@ int run_cluster(const Options& opt, const RuleSet& rules, std::ostream& out, std
   return report_and_exit(opt, rules, r, out);
 }
 
-// `pullscan version`: the text for a person, JSON (contract
+// `pullscan version`: the text for a person, JSON or YAML (contract
 // "pullscan.version/v1", fields added, never renamed) for a program.
 int run_version(const Options& opt, std::ostream& out) {
   const BuildInfo info = build_info();
-  if (opt.output == "json") {
-    out << fmt::format("{{\"schema\": \"pullscan.version/v1\", \"version\": \"{}\", \"commit\": \"{}\", "
+  if (opt.output == "json" || opt.output == "yaml") {
+    const std::string json = fmt::format("{{\"schema\": \"pullscan.version/v1\", \"version\": \"{}\", \"commit\": \"{}\", "
                        "\"build_date\": \"{}\", \"rules_sha256\": \"{}\"}}\n",
                        info.version, info.commit, info.build_date, info.rules_sha256);
+    std::string yaml;
+    out << (opt.output == "json" || !json_to_yaml(json, yaml) ? json : yaml);
     return exit_ok;
   }
   out << fmt::format("pullscan {}\n  commit    {}\n  built     {}\n  rules     sha256:{}\n", info.version, info.commit,

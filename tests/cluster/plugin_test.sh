@@ -91,8 +91,12 @@ run -n shop -q
 check "-q: the verdict line only, exit 1" bash -c "[ $RC -eq 1 ] && [ \"\$(cat '$WORK/out')\" = 'pullscan: 2 of 3 pull attempts failed, 1 succeeded' ]"
 run -n shop -o json
 check "-o json: the report as JSON" bash -c "[ $RC -eq 1 ] && python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r[\"summary\"][\"failed\"] >= 1' '$WORK/out'"
+run -n shop -o yaml
+check "-o yaml: the report as YAML" bash -c "[ $RC -eq 1 ] && python3 -c 'import yaml,sys; r=yaml.safe_load(open(sys.argv[1])); assert r[\"schema\"] == \"pullscan.report/v1\" and r[\"summary\"][\"failed\"] >= 1' '$WORK/out'"
+run -n shop -o wide
+check "-o wide: a row per finding" bash -c "[ $RC -eq 1 ] && head -1 '$WORK/out' | grep -q '^CLASS ' && grep -q '^rate_limited  *docker.io  *docker.io/library/' '$WORK/out'"
 run -n shop -o csv
-check "-o csv (sql's): exit 2, said" bash -c "[ $RC -eq 2 ] && grep -q '^pullscan: kubectl pullscan: -o csv is not one of its formats (text, json)' '$WORK/err'"
+check "-o csv (sql's): exit 2, said" bash -c "[ $RC -eq 2 ] && grep -q '^pullscan: kubectl pullscan: -o csv is not one of its formats (text, json, yaml, wide)' '$WORK/err'"
 
 run -A
 check "ok -A: both findings" bash -c "[ $RC -eq 1 ]"

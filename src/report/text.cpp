@@ -1,7 +1,11 @@
 // The human report. Sections, in order: a verdict line, one block per
 // finding (most attempts first) with its evidence and the fix for this
 // registry/node/pod, then pulls that succeeded, then the inputs read and how
-// their times were completed. Lines wrap at TextOptions::width.
+// their times were completed. Lines wrap at TextOptions::width, counted in
+// display columns (the report's own `──`, `→` and `—` are one column each);
+// a command in backticks is never split, so it can be pasted whole.
+// Colour (TextOptions::color) marks severity only: what still fails red,
+// what recovered yellow, what worked green; it wraps text already escaped.
 //
 // Everything here reaches a terminal, and most values come from the input
 // (node, pod and image names, file and member names, error texts): every
@@ -14,12 +18,14 @@
 #include <set>
 #include <sstream>
 
+#include <fmt/color.h>
 #include <fmt/format.h>
 
 #include "classify/classify.h"
 #include "core/error_chain.h"
 #include "core/text.h"
 #include "core/timeutil.h"
+#include "report/columns.h"
 #include "report/report.h"
 
 namespace pullscan {
@@ -27,8 +33,27 @@ namespace {
 
 constexpr size_t kLabel = 12;  // column where values start
 
-// Word-wraps text into lines of at most `width - indent`, honouring newlines.
-std::vector<std::string> wrap(std::string_view text, size_t width) {
+// How a field's text may be broken into lines.
+enum class Breaks {
+  anywhere,         // at any space (texts from the input: error lines, names)
+  not_inside_code,  // never inside a `backtick span`: the report's prose, whose commands must paste whole
+};
+
+// Severity, the only thing colour says.
+enum class Severity { failing, recovered, fine };
+
+std::string paint(std::string_view text, Severity severity, bool color) {
+  if (!color) return std::string(text);
+  const fmt::text_style style = severity == Severity::failing     ? fmt::fg(fmt::terminal_color::red) | fmt::emphasis::bold
+                                : severity == Severity::recovered ? fmt::fg(fmt::terminal_color::yellow)
+                                                                  : fmt::fg(fmt::terminal_color::green);
+  return fmt::format(style, "{}", text);
+}
+
+// Word-wraps text into lines of at most `width` display columns, honouring
+// newlines. A word wider than the line (a long command) gets a line of its
+// own and is not cut.
+std::vector<std::string> wrap(std::string_view text, size_t width, Breaks breaks = Breaks::anywhere) {
   std::vector<std::string> lines;
   if (width < 20) width = 20;
   size_t start = 0;
@@ -40,23 +65,41 @@ std::vector<std::string> wrap(std::string_view text, size_t width) {
     while (lead < para.size() && para[lead] == ' ') ++lead;
     std::string indent(para.substr(0, lead));
     std::string cur = indent;
+    size_t cur_width = lead;
     size_t i = lead;
     bool any = false;
     while (i < para.size()) {
-      size_t sp = para.find(' ', i);
-      std::string_view word = para.substr(i, sp == std::string_view::npos ? std::string_view::npos : sp - i);
+      // The word runs to the next space outside a closed backtick span.
+      size_t end = i;
+      while (end < para.size() && para[end] != ' ') {
+        if (breaks == Breaks::not_inside_code && para[end] == '`') {
+          size_t close = para.find('`', end + 1);
+          if (close != std::string_view::npos) {
+            end = close + 1;
+            continue;
+          }
+        }
+        ++end;
+      }
+      std::string_view word = para.substr(i, end - i);
       if (!word.empty()) {
-        if (any && cur.size() + 1 + word.size() > width) {
+        const size_t word_width = display_width(word);
+        if (any && cur_width + 1 + word_width > width) {
           lines.push_back(cur);
           cur = indent;
+          cur_width = lead;
           any = false;
         }
-        if (any) cur += ' ';
+        if (any) {
+          cur += ' ';
+          ++cur_width;
+        }
         cur += word;
+        cur_width += word_width;
         any = true;
       }
-      if (sp == std::string_view::npos) break;
-      i = sp + 1;
+      if (end >= para.size()) break;
+      i = end + 1;
     }
     while (!cur.empty() && cur.back() == ' ') cur.pop_back();
     lines.push_back(cur);
@@ -69,17 +112,18 @@ std::vector<std::string> wrap(std::string_view text, size_t width) {
 
 // One labelled field. The label is one line (often a file name); the value
 // keeps the newlines the report itself put between its paragraphs.
-void field(std::ostream& out, std::string_view raw_label, std::string_view value, size_t width) {
+void field(std::ostream& out, std::string_view raw_label, std::string_view value, size_t width,
+           Breaks breaks = Breaks::anywhere) {
   const std::string label = terminal_safe(raw_label);
-  std::vector<std::string> lines = wrap(terminal_safe_lines(value), width - kLabel);
-  bool long_label = label.size() > kLabel - 3;
+  std::vector<std::string> lines = wrap(terminal_safe_lines(value), width - kLabel, breaks);
+  bool long_label = display_width(label) > kLabel - 3;
   if (long_label) out << "  " << label << '\n';
   for (size_t i = 0; i < lines.size(); ++i) {
-    if (i == 0 && !long_label) out << fmt::format("  {:<{}}", label, kLabel - 2);
+    if (i == 0 && !long_label) out << "  " << pad_right(label, kLabel - 2);
     else if (!lines[i].empty()) out << std::string(kLabel, ' ');
     out << lines[i] << '\n';
   }
-  if (lines.empty() && !long_label) out << fmt::format("  {:<{}}\n", label, kLabel - 2);
+  if (lines.empty() && !long_label) out << "  " << pad_right(label, kLabel - 2) << '\n';
 }
 
 // Names (images, nodes, pods, members), each escaped whole: a newline in one
@@ -250,6 +294,67 @@ void write_bundle_inputs(std::ostream& out, const std::vector<InputInfo>& inputs
 
 }  // namespace
 
+// The findings on one screen before their blocks: one row each, in the
+// blocks' order and numbering. Only with two findings or more: one finding's
+// block header already follows the verdict. Nodes are cut to the width
+// left, with how many more; the state cell carries the colour.
+void write_findings_table(const RunResult& r, const TextOptions& opt, size_t width, std::ostream& out) {
+  if (r.findings.size() < 2) return;
+  struct Row {
+    std::string number, class_id, attempts, registry, nodes, state;
+    Severity severity;
+  };
+  std::vector<Row> rows;
+  rows.push_back({"#", "class", "attempts", "registry", "nodes", "state", Severity::fine});
+  for (size_t i = 0; i < r.findings.size(); ++i) {
+    const Finding& f = r.findings[i];
+    std::string nodes = f.nodes.empty() ? "-" : terminal_safe(f.nodes.front());
+    if (f.nodes.size() > 1) nodes += fmt::format(" +{}", f.nodes.size() - 1);
+    rows.push_back({std::to_string(i + 1), terminal_safe(f.class_id), std::to_string(f.attempts),
+                    f.registry.empty() ? "-" : terminal_safe(f.registry), nodes,
+                    f.recovered ? "recovered" : "still failing", f.recovered ? Severity::recovered : Severity::failing});
+  }
+  size_t w_number = 0, w_class = 0, w_attempts = 0, w_registry = 0, w_nodes = 0;
+  for (const Row& row : rows) {
+    w_number = std::max(w_number, display_width(row.number));
+    w_class = std::max(w_class, display_width(row.class_id));
+    w_attempts = std::max(w_attempts, display_width(row.attempts));
+    w_registry = std::max(w_registry, display_width(row.registry));
+    w_nodes = std::max(w_nodes, display_width(row.nodes));
+  }
+  // The registry and nodes give way when the line would pass the width.
+  constexpr size_t kGap = 2, kState = 13;  // "still failing"
+  const size_t fixed = 2 + w_number + kGap + w_class + kGap + w_attempts + kGap + kGap + kGap + kState;
+  const size_t room = width > fixed ? width - fixed : 0;
+  if (w_registry + w_nodes > room) {
+    w_registry = std::min(w_registry, std::max<size_t>(room / 2, 8));
+    w_nodes = room > w_registry + 5 ? room - w_registry : 5;
+  }
+  // text in at most `columns` columns, with … when it had to be cut.
+  auto cut = [](const std::string& text, size_t columns) {
+    if (display_width(text) <= columns) return text;
+    std::string kept;
+    for (size_t i = 0; i < text.size();) {
+      size_t length = 1;
+      while (i + length < text.size() && (static_cast<unsigned char>(text[i + length]) & 0xC0) == 0x80) ++length;
+      const std::string_view code_point(text.data() + i, length);
+      if (display_width(kept) + display_width(code_point) + 1 > columns) break;
+      kept.append(code_point);
+      i += length;
+    }
+    return kept + "…";
+  };
+  out << "\n── Findings\n";
+  for (const Row& row : rows) {
+    std::string number = std::string(w_number - display_width(row.number), ' ') + row.number;
+    std::string attempts = std::string(w_attempts - display_width(row.attempts), ' ') + row.attempts;
+    std::string line = "  " + number + "  " + pad_right(row.class_id, w_class) + "  " + attempts + "  " +
+                       pad_right(cut(row.registry, w_registry), w_registry) + "  " +
+                       pad_right(cut(row.nodes, w_nodes), w_nodes) + "  ";
+    out << line << (&row == &rows.front() ? row.state : paint(row.state, row.severity, opt.color)) << '\n';
+  }
+}
+
 // How bad it is: what still fails and where, what recovered, what worked
 // only because a mirror's upstream did.
 std::string state_sentence(const RunResult& r) {
@@ -294,8 +399,9 @@ void write_text_report(const RunResult& r, const RuleSet& rules, const TextOptio
     out << fmt::format("pullscan: no image pulls found in {}.\n", plural(static_cast<int64_t>(lines), "line", "lines"));
     if (opt.verdict_only) return;
   } else if (failed + backoff == 0) {
-    out << fmt::format("pullscan: {} — none failed.\n",
-                       plural(t.attempts, "pull attempt", "pull attempts"));
+    out << paint(fmt::format("pullscan: {} — none failed.", plural(t.attempts, "pull attempt", "pull attempts")),
+                 Severity::fine, opt.color)
+        << '\n';
     if (opt.verdict_only) return;
     if (!t.fallbacks.empty())
       field(out, "state",
@@ -312,25 +418,21 @@ void write_text_report(const RunResult& r, const RuleSet& rules, const TextOptio
                                    plural(t.attempts, "pull attempt", "pull attempts"));
     if (backoff) head += fmt::format(", {} in back-off", backoff);
     if (succeeded) head += fmt::format(", {} succeeded", succeeded);
-    out << head << '\n';
+    out << paint(head, Severity::failing, opt.color) << '\n';
     if (opt.verdict_only) return;
     field(out, "by class", join(parts, ", "), width);
     field(out, "state", state_sentence(r), width);
   }
+  write_findings_table(r, opt, width, out);
   // Findings that still stand; recovered ones get a short section of their own.
   for (size_t i = 0; i < r.findings.size(); ++i) {
     const Finding& f = r.findings[i];
     if (f.recovered) continue;
     const NameEscaper escape_names(f);
     std::string title = terminal_safe(fmt::format("{}. {} [{}] ", i + 1, f.title, f.class_id));
-    out << "\n── " << title;
-    size_t used = 3 + title.size();
-    if (used < width) {
-      std::string rule_line;
-      for (size_t k = used; k < width; ++k) rule_line += "─";
-      out << rule_line;
-    }
-    out << '\n';
+    std::string header = "── " + title;
+    for (size_t used = display_width(header); used < width; ++used) header += "─";
+    out << '\n' << paint(header, Severity::failing, opt.color) << '\n';
     std::string count = plural(f.attempts, "attempt", "attempts");
     if (f.backoff_attempts)
       count += fmt::format(" ({} in back-off{})", f.backoff_attempts,
@@ -345,7 +447,7 @@ void write_text_report(const RunResult& r, const RuleSet& rules, const TextOptio
     if (!f.nodes.empty()) field(out, "nodes", list_summary(f.nodes, 8), width);
     if (!f.pods.empty()) field(out, "pods", list_summary(f.pods, 8), width);
     if (f.names_capped) field(out, "", "(more than 1,000 names of one kind: the lists hold the first 1,000)", width);
-    field(out, "scope", escape_names(f.scope), width);
+    field(out, "scope", escape_names(f.scope), width, Breaks::not_inside_code);
     field(out, "rule", f.rule_id, width);
     if (f.evidence) {
       field(out, "evidence", location(r, *f.evidence), width);
@@ -363,16 +465,17 @@ void write_text_report(const RunResult& r, const RuleSet& rules, const TextOptio
       if (lines.empty()) lines.push_back("no rule matched");
       field(out, "matched", join(lines, "\n"), width);
     }
-    for (const std::string& note : f.notes) field(out, "note", escape_names(note), width);
+    for (const std::string& note : f.notes) field(out, "note", escape_names(note), width, Breaks::not_inside_code);
     // The registry hosts containerd tried for this finding's latest attempt (mirror chain).
     if (!f.tries.empty()) {
       std::vector<std::string> chain;
       for (const HostTry& h : f.tries) chain.push_back(terminal_safe(h.host) + ": " + terminal_safe(host_answer(h.error, 160)));
       field(out, "hosts", join(chain, "\n") + "\n(then the error above)", width);
     }
-    if (!f.explanation.empty()) field(out, "why", escape_names(f.explanation), width);
+    if (!f.explanation.empty()) field(out, "why", escape_names(f.explanation), width, Breaks::not_inside_code);
     for (size_t k = 0; k < f.fix.size(); ++k)
-      field(out, k == 0 ? "fix" : "", fmt::format("{}. {}", k + 1, escape_names(f.fix[k])), width);
+      field(out, k == 0 ? "fix" : "", fmt::format("{}. {}", k + 1, escape_names(f.fix[k])), width,
+            Breaks::not_inside_code);
   }
   // Docker Hub's own count, when debug logs printed its rate-limit headers.
   if (!r.rate_limits.empty()) {
@@ -409,7 +512,7 @@ void write_text_report(const RunResult& r, const RuleSet& rules, const TextOptio
   bool any_recovered = false;
   for (const Finding& f : r.findings) any_recovered |= f.recovered;
   if (any_recovered) {
-    out << "\n── Recovered\n";
+    out << '\n' << paint("── Recovered", Severity::recovered, opt.color) << '\n';
     for (const Finding& f : r.findings) {
       if (!f.recovered) continue;
       field(out, "", fmt::format("{} [{}]: {} on {}, {}; pulled fine {} after the first failure",
@@ -487,7 +590,7 @@ void write_text_report(const RunResult& r, const RuleSet& rules, const TextOptio
   }
   // Successes, briefly.
   if (succeeded) {
-    out << "\n── Succeeded\n";
+    out << '\n' << paint("── Succeeded", Severity::fine, opt.color) << '\n';
     for (const auto& [img, nodes] : t.succeeded_on)
       field(out, "", fmt::format("{} on {}", name(img, "(image not named)"),
                                  list_summary(std::vector<std::string>(nodes.begin(), nodes.end()), 6)),

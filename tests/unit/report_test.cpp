@@ -3,6 +3,8 @@
 #include <simdjson.h>
 
 #include "../helpers.h"
+#include "report/columns.h"
+#include "report/report.h"
 
 using namespace pullscan;
 
@@ -71,13 +73,19 @@ TEST_CASE("text report: verdict, findings with fix, inputs", "[report][text]") {
   CHECK(t.find("  fix       1. ") != std::string::npos);
   CHECK(t.find("── Inputs") != std::string::npos);
   CHECK(t.find("── Succeeded") != std::string::npos);
-  // Readable at 100 columns: only unbreakable tokens (URLs) may exceed it.
+  // Readable at 100 columns: only unbreakable tokens (URLs) and commands
+  // longer than the value column (which are never split) may exceed it.
   size_t pos = 0;
   while (pos < t.size()) {
     size_t nl = t.find('\n', pos);
     std::string line = t.substr(pos, nl - pos);
     pos = nl == std::string::npos ? t.size() : nl + 1;
     if (line.find("http") != std::string::npos || line.find('/') != std::string::npos) continue;
+    bool long_command = false;
+    for (size_t open = line.find('`'), close; open != std::string::npos && (close = line.find('`', open + 1)) != std::string::npos;
+         open = line.find('`', close + 1))
+      long_command |= display_width(line.substr(open, close - open + 1)) > 100 - 12;
+    if (long_command) continue;
     size_t cols = 0;
     for (unsigned char c : line) cols += (c & 0xC0) != 0x80;
     INFO(line);
@@ -125,4 +133,92 @@ TEST_CASE("exit codes: 0 clean, 1 failures, 2 unreadable input", "[report][exit]
   auto mixed = test::run_tool(test::scan_options({"/nonexistent/file", "samples/realpull/dns-nxdomain.short.txt"}));
   CHECK(mixed.code == 1);
   CHECK(mixed.out.find("dns_failure") != std::string::npos);
+}
+
+TEST_CASE("-o yaml is the JSON report in YAML's block style, every value keeping its type", "[report][yaml]") {
+  std::string yaml;
+  REQUIRE(json_to_yaml(R"({"schema": "x/v1", "n": 3, "none": null, "ok": true, "empty": [], "obj": {},
+    "list": [{"id": 1, "tags": ["a", "yes"]}, {"id": 2, "tags": []}], "nested": [[1, 2], []],
+    "tricky": "1.0", "esc": "a\u001b[31m\n\"q\"", "on": 1, "map": {"k": {"deep": "v"}}})", yaml));
+  CHECK(yaml ==
+        "schema: \"x/v1\"\n"
+        "\"n\": 3\n"  // a YAML 1.1 boolean, like "on"
+        "none: null\n"
+        "ok: true\n"
+        "empty: []\n"
+        "obj: {}\n"
+        "list:\n"
+        "- id: 1\n"
+        "  tags:\n"
+        "  - \"a\"\n"
+        "  - \"yes\"\n"
+        "- id: 2\n"
+        "  tags: []\n"
+        "nested:\n"
+        "- - 1\n"
+        "  - 2\n"
+        "- []\n"
+        "tricky: \"1.0\"\n"
+        "esc: \"a\\u001b[31m\\n\\\"q\\\"\"\n"
+        "\"on\": 1\n"
+        "map:\n"
+        "  k:\n"
+        "    deep: \"v\"\n");
+  CHECK_FALSE(json_to_yaml(R"({"a": )", yaml));
+  CHECK_FALSE(json_to_yaml(R"({"a": 1} trailing)", yaml));
+  // U+FFFF may not appear raw in YAML.
+  REQUIRE(json_to_yaml("[\"\xEF\xBF\xBF\"]", yaml));
+  CHECK(yaml == "- \"\\uFFFF\"\n");
+}
+
+TEST_CASE("-o wide: one row per finding under kubectl-style headers", "[report][wide]") {
+  auto res = test::run_tool(test::scan_options({"samples/journal/realpull-several.journal.txt"}, "wide"));
+  CHECK(res.code == 1);
+  std::vector<std::string> rows;
+  for (size_t start = 0, nl; (nl = res.out.find('\n', start)) != std::string::npos; start = nl + 1)
+    rows.push_back(res.out.substr(start, nl - start));
+  REQUIRE(rows.size() == 6);  // the header and the 5 findings of the text report
+  CHECK(rows[0].rfind("CLASS", 0) == 0);
+  for (std::string_view header : {"REGISTRY", "IMAGES", "NODES", "ATTEMPTS", "FIRST SEEN", "LAST SEEN", "FAILING"})
+    CHECK(rows[0].find(header) != std::string::npos);
+  CHECK(rows[1].rfind("not_found ", 0) == 0);
+  CHECK(rows[1].find("127.0.0.1:41500/realpull/hello:2.0-does-not-exist") != std::string::npos);
+  CHECK(rows[1].find(" vm ") != std::string::npos);
+  CHECK(rows[1].find("2026-11-22T11:20:45Z") != std::string::npos);
+  CHECK(rows[1].substr(rows[1].size() - 3) == "yes");
+  // Columns line up: each header starts where its values do.
+  const size_t images_at = rows[0].find("IMAGES");
+  for (size_t i = 1; i < rows.size(); ++i) CHECK(rows[i][images_at - 1] == ' ');
+  CHECK(rows[1].find("127.0.0.1:41500/") == images_at);
+}
+
+TEST_CASE("display columns, not bytes: the report's own rules and arrows are one column each", "[report][columns]") {
+  CHECK(display_width("──→—") == 4);
+  CHECK(display_width("abc") == 3);
+  CHECK(display_width("日本") == 4);       // East Asian wide
+  CHECK(display_width("e\u0301") == 1);   // a combining accent takes no column
+  CHECK(display_width("\xff") == 1);      // a stray byte (escaped before it gets here) counts as one
+  CHECK(pad_right("→", 3) == "→  ");
+  CHECK(pad_right("wider", 2) == "wider");
+}
+
+TEST_CASE("a fix command is never split across lines, whatever the width", "[report][text]") {
+  for (size_t width : {60, 80, 100, 200}) {
+    Options o = test::scan_options({"samples/realpull/toomanyrequests-429.short.txt"}, "text");
+    o.width = width;
+    auto res = test::run_tool(o);
+    INFO("width " << width);
+    // The token pipeline of the first fix, 260 columns: whole on one line.
+    CHECK(res.out.find("`TOKEN=$(curl -s \"https://auth.docker.io/token?service=registry.docker.io&scope=repository:library/"
+                       "hello:pull\" | jq -r .token); curl -sI -H \"Authorization: Bearer $TOKEN\" "
+                       "https://registry-1.docker.io/v2/library/hello/manifests/1.0 | grep -i ratelimit`") != std::string::npos);
+    // Prose still wraps at the width: no line without a backtick passes it.
+    size_t start = 0;
+    for (size_t nl; (nl = res.out.find('\n', start)) != std::string::npos; start = nl + 1) {
+      const std::string line = res.out.substr(start, nl - start);
+      if (line.find('`') == std::string::npos && line.find(' ', 12) != std::string::npos &&
+          line.find("http") == std::string::npos)
+        CHECK(display_width(line) <= width);
+    }
+  }
 }

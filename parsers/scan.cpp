@@ -395,7 +395,8 @@ class InputScanner {
     // A terminal session: the command typed, or the CLI's header, names the
     // image of the failures printed after it, which often do not.
     if (free_text_)
-      if (std::string named = image_named_by_session(payload); !named.empty()) session_image_ = normalize_image(named);
+      if (std::string named = image_named_by_session(payload); !named.empty() && !names_less_than_session(named))
+        session_image_ = normalize_image(named);
     if (starts_with_lit(payload, "Running on machine:")) {
       node_hint_ = std::string(trim(payload.substr(19)));
       return;
@@ -417,6 +418,25 @@ class InputScanner {
     size_t before = out_.size();
     decode_payload(payload, ctx, env.ident, line);
     adopt_session_image(before);
+  }
+
+  // A CLI header that names a shorter form of the image the command named:
+  // docker prints `v1.26.9: Pulling from kube-scheduler` for `docker pull
+  // registry.k8s.io/kube-scheduler:v1.26.9`. The registry it leaves out is
+  // not Docker Hub, so the command's fuller name stays.
+  bool names_less_than_session(std::string_view named) const {
+    if (session_image_.empty()) return false;
+    std::string_view first = named.substr(0, named.find('/'));
+    bool names_registry = named.find('/') != std::string_view::npos &&
+                          (first.find_first_of(".:") != std::string_view::npos || first == "localhost");
+    if (names_registry) return false;
+    ImageRef mine, session;
+    if (!parse_image_ref(named, mine) || !parse_image_ref(session_image_, session)) return false;
+    std::string_view path = named.substr(0, named.find_first_of(":@"));
+    bool same_tail = session.path == path || session.path.ends_with("/" + std::string(path));
+    bool same_version = (mine.tag == session.tag || (mine.tag == "latest" && named.find(':') == std::string_view::npos)) &&
+                        (mine.digest.empty() || mine.digest == session.digest);
+    return same_tail && same_version && session.registry != "docker.io";
   }
 
   // Events of a paste that name no image take the one the session named; a

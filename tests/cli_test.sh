@@ -26,6 +26,7 @@ check "files in any mix, gzip too"      bash -c "$PULLSCAN --no-db -o json $S/su
 check "--db writes the named file"      bash -c "$PULLSCAN --db $TMP/scan.db $S/forbidden-403.short.txt >/dev/null; t=\$(sqlite3 $TMP/scan.db .tables); for n in attempts events findings inputs meta rate_limits tries; do echo \" \$t \" | tr -s ' \n' ' ' | grep -q \" \$n \" || exit 1; done"
 check "default db in XDG_STATE_HOME"    bash -c "$PULLSCAN $S/forbidden-403.short.txt >/dev/null; test -f $XDG_STATE_HOME/pullscan/last.db"
 check "pullscan sql reads the last scan" bash -c "$PULLSCAN sql 'SELECT image, class, count(*) FROM attempts GROUP BY 1,2' | grep -qx '127.0.0.1:41510/realpull/hello:1.0|access_denied|1'"
+check "failing host beside registry in SQL" bash -c "$PULLSCAN --db $TMP/host.db samples/cli/describe-redirect-timeout.txt >/dev/null; sqlite3 $TMP/host.db 'SELECT registry, host, host_role FROM findings; SELECT host_role FROM attempts' | tr '\\n' ' ' | grep -qx 'registry.k8s.io|us-west2-docker.pkg.dev|redirect redirect '"
 check "pullscan sql is read-only"       exit_is 2 $PULLSCAN sql 'DELETE FROM attempts'
 check "--no-db leaves the db alone"     bash -c "rm -f $XDG_STATE_HOME/pullscan/last.db; $PULLSCAN --no-db $S/success.short.txt >/dev/null; test ! -e $XDG_STATE_HOME/pullscan/last.db"
 check "json output is valid JSON"       bash -c "$PULLSCAN --no-db -o json $S/toomanyrequests-429.short.txt > $TMP/r.json; sqlite3 :memory: \"select json_valid(readfile('$TMP/r.json'))\" | grep -qx 1"

@@ -7,6 +7,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "classify/failing_host.h"
 #include "core/error_chain.h"
 #include "core/image_ref.h"
 #include "core/text.h"
@@ -45,6 +46,12 @@ std::vector<std::pair<std::string, std::string>> base_vars(const PullAttempt& a,
     add_var(v, "registry_host", host);
     add_var(v, "registry_port", port.empty() ? "443" : port);
     add_var(v, "registry_hostport", host + ":" + (port.empty() ? "443" : port));
+    // Until an error names another host, the host a fix aims at is the registry.
+    add_var(v, "host", host);
+    add_var(v, "host_role", std::string(to_string(HostRole::registry)));
+    add_var(v, "host_what", std::string(role_words(HostRole::registry)));
+    add_var(v, "host_name", host);
+    add_var(v, "host_hostport", host + ":" + (port.empty() ? "443" : port));
   }
   add_var(v, "endpoint", p.endpoint.empty() ? host : p.endpoint);
   add_var(v, "node", a.node);
@@ -76,6 +83,36 @@ void clock_check(const Event& e, PullAttempt& a) {
   else
     a.notes.push_back("The node's clock agreed with the log timestamps (" + format_iso_ms(*verifier_now) +
                       "), so the certificate itself is outside its validity period.");
+}
+
+// The host the failing request went to, when it is not the registry: the
+// `host` and `host_role` values fixes and reports use. A proxy's own host is
+// left to proxy_error's rules, which name it.
+void add_failing_host(PullAttempt& a, const std::string& text) {
+  if (a.class_id == "proxy_error") return;
+  // Rule captures that name the host a request was for, without a URL:
+  // the name a resolver failed on, the name a certificate was checked for.
+  static constexpr std::string_view kHostCaptures[] = {"lookup_host", "wanted_name"};
+  std::string lookup;
+  for (auto it = a.vars.rbegin(); it != a.vars.rend() && lookup.empty(); ++it)
+    for (std::string_view name : kHostCaptures)
+      if (it->first == name) lookup = it->second;
+  std::string registry;
+  for (const auto& [name, value] : a.vars)
+    if (name == "registry") registry = value;
+  FailingHost h = failing_host(text, lookup, registry, a.tries);
+  if (h.host.empty() || h.role == HostRole::registry) return;
+  add_var(a.vars, "host", h.host);
+  add_var(a.vars, "host_role", std::string(to_string(h.role)));
+  add_var(a.vars, "host_what", std::string(role_words(h.role)));
+  std::string name = h.host, port = "443";
+  if (size_t colon = name.rfind(':'); colon != std::string::npos && name.find(']') == std::string::npos &&
+                                      name.find(':') == colon) {
+    port = name.substr(colon + 1);
+    name.resize(colon);
+  }
+  add_var(a.vars, "host_name", name);
+  add_var(a.vars, "host_hostport", name + ":" + port);
 }
 
 bool failure_like(const Event& e) {
@@ -147,6 +184,7 @@ void classify(const RuleSet& rules, RunResult& r, const CauseHistory* history) {
       a.error = std::string(p.root);
       a.vars = base_vars(a, p);
       for (auto& c : rules.captures(*best, rule_text(e))) add_var(a.vars, c.first, c.second);
+      add_failing_host(a, rule_text(e));
       if (best->class_id == "tls_expired") clock_check(e, a);
       continue;
     }
@@ -160,6 +198,7 @@ void classify(const RuleSet& rules, RunResult& r, const CauseHistory* history) {
         PeeledError p = peel_error(text);
         a.error = std::string(p.root);
         a.vars = base_vars(a, p);
+        add_failing_host(a, text);
       } else {
         a.vars = base_vars(a, {});
       }
@@ -211,8 +250,18 @@ void classify(const RuleSet& rules, RunResult& r, const CauseHistory* history) {
     if (!a.events.empty()) a.evidence = a.events.front();
     a.vars = base_vars(a, {});
   }
-  for (PullAttempt& a : r.attempts)
+  for (PullAttempt& a : r.attempts) {
     if (a.evidence >= 0) a.evidence_id = r.events[static_cast<size_t>(a.evidence)].id;
+    // The failing host travels in the values (a back-off takes its cause's);
+    // the records carry it as fields for the reports and the database.
+    a.host.clear();
+    a.host_role = HostRole::registry;
+    for (const auto& [name, value] : a.vars)
+      if (name == "host_role") a.host_role = host_role_from(value);
+    if (a.host_role != HostRole::registry)
+      for (const auto& [name, value] : a.vars)
+        if (name == "host") a.host = value;
+  }
 }
 
 namespace {
@@ -239,10 +288,20 @@ Advice advice_for(const RuleSet& rules, const std::string& class_id, const std::
   const Rule* rule = rules.rule(rule_id);
   if (rule && rule->class_id != class_id) rule = nullptr;
   adv.title = rule && !rule->title.empty() ? rule->title : ci ? ci->title : class_id;
+  // The last host_role value wins, as in fill_placeholders.
+  std::string_view role = to_string(HostRole::registry);
+  for (const auto& [name, value] : vars)
+    if (name == "host_role") role = value;
+  const bool other_host = role != to_string(HostRole::registry);
   adv.explanation = rule && !rule->explanation.empty() ? rule->explanation : ci ? ci->explanation : "";
-  const std::vector<std::string>* fix = rule && !rule->fix.empty() ? &rule->fix : ci ? &ci->fix : nullptr;
+  if (other_host && rule && !rule->other_host_explanation.empty()) adv.explanation = rule->other_host_explanation;
+
   adv.title = fill_placeholders(adv.title, vars);
   adv.explanation = fill_placeholders(trim(adv.explanation), vars);
+  const std::vector<std::string>* fix = rule && !rule->fix.empty() ? &rule->fix : ci ? &ci->fix : nullptr;
+  if (other_host && rule && rule->has_other_host_fix) fix = &rule->other_host_fix;
+  if (ci && other_host)
+    for (const std::string& f : ci->other_host_fix) adv.fix.push_back(fill_placeholders(trim(f), vars));
   if (fix)
     for (const std::string& f : *fix)
       if (!compares_equal_values(trim(f), vars)) adv.fix.push_back(fill_placeholders(trim(f), vars));

@@ -245,6 +245,8 @@ std::vector<Finding> FindingsBuilder::build(const RuleSet& rules, const std::vec
     f.fix = adv.fix;
     f.error = ra.error;
     f.tries = ra.tries;
+    f.host = ra.host;
+    f.host_role = ra.host_role;
     f.notes = ra.notes;
     // Hub's headers say who is charged: the SNAT story in one sentence.
     if (f.class_id == "rate_limited")

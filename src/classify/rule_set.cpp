@@ -48,7 +48,7 @@ const std::vector<std::string>& taxonomy_classes() {
 
 const std::vector<std::string>& generic_placeholders() {
   static const std::vector<std::string> names = {
-      "registry", "registry_host", "registry_port", "registry_hostport", "endpoint", "image", "repository",
+      "registry", "registry_host", "registry_port", "registry_hostport", "host", "host_role", "host_what", "host_name", "host_hostport", "endpoint", "image", "repository",
       "repository_path", "tag", "node", "namespace", "pod", "container", "url", "status"};
   return names;
 }
@@ -212,9 +212,9 @@ void RuleSet::add_text(const std::string& name, std::string_view text) {
   std::string stem = std::filesystem::path(name).stem().string();
   ClassInfo ci;
   ci.file = name;
-  static const std::set<std::string> class_keys = {"class", "title", "explanation", "fix", "rules"};
+  static const std::set<std::string> class_keys = {"class", "title", "explanation", "fix", "other_host_fix", "rules"};
   static const std::set<std::string> rule_keys = {"id", "priority", "match", "registry", "title",
-                                                  "explanation", "fix", "examples", "not"};
+                                                  "explanation", "other_host_explanation", "fix", "other_host_fix", "examples", "not"};
   for (auto kv : doc) {
     std::string key = kv.first.Scalar();
     if (!class_keys.count(key)) err(line_of(kv.first), "unknown key '" + key + "'");
@@ -230,12 +230,15 @@ void RuleSet::add_text(const std::string& name, std::string_view text) {
   if (!doc["title"] || !read_string(doc["title"], ci.title) || ci.title.empty()) err(1, "missing 'title'");
   if (!doc["explanation"] || !read_string(doc["explanation"], ci.explanation)) err(1, "missing 'explanation'");
   if (doc["fix"] && !read_list(doc["fix"], ci.fix)) err(line_of(doc["fix"]), "'fix' must be a list of strings");
-  for (const std::string& f : ci.fix)
-    for (const std::string& ph : placeholders_in(f)) {
-      const auto& g = generic_placeholders();
-      if (std::find(g.begin(), g.end(), ph) == g.end())
-        err(line_of(doc["fix"]), "unknown placeholder {" + ph + "} in class fix");
-    }
+  if (doc["other_host_fix"] && !read_list(doc["other_host_fix"], ci.other_host_fix))
+    err(line_of(doc["other_host_fix"]), "'other_host_fix' must be a list of strings");
+  for (const auto& [list, key] : {std::pair{&ci.fix, "fix"}, std::pair{&ci.other_host_fix, "other_host_fix"}})
+    for (const std::string& f : *list)
+      for (const std::string& ph : placeholders_in(f)) {
+        const auto& g = generic_placeholders();
+        if (std::find(g.begin(), g.end(), ph) == g.end())
+          err(line_of(doc[key]), "unknown placeholder {" + ph + "} in class " + key);
+      }
   auto existing = classes_.find(ci.id);
   if (existing == classes_.end() || !ci.title.empty()) classes_[ci.id] = ci;
 
@@ -286,7 +289,13 @@ void RuleSet::add_text(const std::string& name, std::string_view text) {
     if (rn["registry"]) read_string(rn["registry"], rule->registry);
     if (rn["title"]) read_string(rn["title"], rule->title);
     if (rn["explanation"]) read_string(rn["explanation"], rule->explanation);
+    if (rn["other_host_explanation"]) read_string(rn["other_host_explanation"], rule->other_host_explanation);
     if (rn["fix"] && !read_list(rn["fix"], rule->fix)) err(line_of(rn["fix"]), "'fix' must be a list of strings");
+    if (rn["other_host_fix"]) {
+      rule->has_other_host_fix = true;
+      if (!rn["other_host_fix"].IsNull() && !read_list(rn["other_host_fix"], rule->other_host_fix))
+        err(line_of(rn["other_host_fix"]), "'other_host_fix' must be a list of strings");
+    }
     if (rn["examples"] && !read_list(rn["examples"], rule->examples))
       err(line_of(rn["examples"]), "'examples' must be a list of strings");
     if (rn["not"] && !read_list(rn["not"], rule->negatives)) err(line_of(rn["not"]), "'not' must be a list of strings");
@@ -306,12 +315,13 @@ void RuleSet::add_text(const std::string& name, std::string_view text) {
     }
     std::set<std::string> known(generic_placeholders().begin(), generic_placeholders().end());
     for (const auto& [group, idx] : rule->re->NamedCapturingGroups()) known.insert(group);
-    for (const std::string* t : {&rule->title, &rule->explanation})
+    for (const std::string* t : {&rule->title, &rule->explanation, &rule->other_host_explanation})
       for (const std::string& ph : placeholders_in(*t))
         if (!known.count(ph)) err(line, "rule '" + rule->id + "': unknown placeholder {" + ph + "}");
-    for (const std::string& f : rule->fix)
-      for (const std::string& ph : placeholders_in(f))
-        if (!known.count(ph)) err(line_of(rn["fix"]), "rule '" + rule->id + "': unknown placeholder {" + ph + "}");
+    for (const char* key : {"fix", "other_host_fix"})
+      for (const std::string& f : std::string_view(key) == "fix" ? rule->fix : rule->other_host_fix)
+        for (const std::string& ph : placeholders_in(f))
+          if (!known.count(ph)) err(line_of(rn[key]), "rule '" + rule->id + "': unknown placeholder {" + ph + "}");
     // Same id again: within one load it is a mistake; from --rules it overrides.
     auto same = std::find_if(rules_.begin(), rules_.end(), [&](const auto& r) { return r->id == rule->id; });
     if (same != rules_.end()) {

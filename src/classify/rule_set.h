@@ -42,11 +42,18 @@ struct RuleError {
 struct ClassInfo {
   std::string id, title, explanation, file;
   std::vector<std::string> fix;
+  // Steps that come first, before any rule's own, when the failing request
+  // went to another host than the registry (blob storage, a token service,
+  // a redirect, a mirror): the fix aims at that host.
+  std::vector<std::string> other_host_fix;
 };
 
 /// One rule of a class.
 struct Rule {
   std::string id, class_id, title, explanation, match, registry, file;
+  std::string other_host_explanation;  // replaces `explanation` when the failing host is not the registry
+  std::vector<std::string> other_host_fix;  // replaces `fix` then, when has_other_host_fix (may be empty:
+  bool has_other_host_fix = false;          // only the class's other_host_fix steps apply)
   int priority = 0;
   int line = 0;
   size_t order = 0;  // load order; breaks priority ties

@@ -86,4 +86,23 @@ int64_t DurationStats::quantile(double p) const {
   return max_ms;
 }
 
+std::string_view to_string(HostRole r) {
+  switch (r) {
+    case HostRole::registry: return "registry";
+    case HostRole::mirror: return "mirror";
+    case HostRole::redirect: return "redirect";
+    case HostRole::blob_storage: return "blob_storage";
+    case HostRole::token_service: return "token_service";
+    case HostRole::other: return "other";
+  }
+  return "other";
+}
+
+HostRole host_role_from(std::string_view name) {
+  for (HostRole r : {HostRole::mirror, HostRole::redirect, HostRole::blob_storage, HostRole::token_service,
+                     HostRole::other})
+    if (to_string(r) == name) return r;
+  return HostRole::registry;
+}
+
 }  // namespace pullscan

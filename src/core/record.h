@@ -90,6 +90,21 @@ enum class Outcome : uint8_t { failed, succeeded, backoff, unknown };
 /// Serialised name of an Outcome.
 std::string_view to_string(Outcome o);
 
+/// What the host a failing request went to is to the image's registry: a
+/// pull talks to more hosts than the registry it names (classify/failing_host.h).
+enum class HostRole : uint8_t {
+  registry,       // the registry itself (or one of its own names: docker.io = registry-1.docker.io)
+  mirror,         // a host the runtime tried for the registry (hosts.toml, registry mirrors)
+  redirect,       // another registry API the registry redirected to (registry.k8s.io -> *.pkg.dev)
+  blob_storage,   // storage behind the registry: pre-signed S3/GCS/Azure URLs, CDNs
+  token_service,  // the auth realm of a Bearer challenge (auth.docker.io, /token, /oauth2/token)
+  other,          // a host named by the error whose part in the pull the text does not show
+};
+/// Serialised name of a HostRole (JSON, SQL, the `host_role` placeholder).
+std::string_view to_string(HostRole r);
+/// The HostRole a serialised name stands for (registry for anything else).
+HostRole host_role_from(std::string_view name);
+
 /// A registry host tried during one attempt (mirror chain), and what it answered.
 struct HostTry {
   std::string host;
@@ -120,6 +135,8 @@ struct PullAttempt {
   std::vector<std::pair<std::string, std::string>> vars;  // placeholder values
   int64_t finding = -1;                  // index into RunResult::findings
   std::vector<std::string> notes;        // facts the evidence adds to the advice (clock skew...)
+  std::string host;                      // host the failing request went to when not the registry, else ""
+  HostRole host_role = HostRole::registry;  // what that host is to the registry
 };
 
 /// A group of failed attempts with one cause: what the report leads with.
@@ -132,6 +149,8 @@ struct Finding {
   std::optional<Event> evidence;     // the line shown as evidence (a copy: attempts may have left memory)
   std::string error;                 // root-cause text of the attempt that speaks for the finding
   std::vector<HostTry> tries;        // the hosts that attempt tried (mirror chain)
+  std::string host;                  // that attempt's failing host when not the registry (PullAttempt::host)
+  HostRole host_role = HostRole::registry;
   int64_t backoff_attempts = 0;      // of `attempts`, those in back-off under an inherited cause
   bool cause_from_history = false;   // some took the cause from an earlier failure of the image
   bool names_capped = false;         // a name list reached its cap (1,000): later names are not listed

@@ -131,6 +131,10 @@ void write_json_report(const RunResult& r, std::ostream& os) {
     w.key("id"); w.value_int(a.id);
     w.key("image"); w.value_str(a.image);
     w.key("registry"); w.value_str(a.registry);
+    if (!a.host.empty()) {
+      w.key("host"); w.value_str(a.host);
+      w.key("host_role"); w.value_str(to_string(a.host_role));
+    }
     w.key("node"); w.value_str(a.node);
     w.key("namespace"); w.value_str(a.ns);
     w.key("pod"); w.value_str(a.pod);
@@ -306,6 +310,10 @@ void write_json_report(const RunResult& r, std::ostream& os) {
     w.key("rule"); w.value_str(f.rule_id);
     w.key("title"); w.value_str(f.title);
     w.key("registry"); w.value_str(f.registry);
+    if (!f.host.empty()) {
+      w.key("host"); w.value_str(f.host);
+      w.key("host_role"); w.value_str(to_string(f.host_role));
+    }
     w.key("images"); w.str_list(f.images);
     w.key("attempts"); w.value_int(f.attempts);
     w.key("nodes"); w.str_list(f.nodes);

@@ -31,6 +31,31 @@
 namespace pullscan {
 namespace {
 
+// The failing host beside the registry, in the terms of what it is to it: a
+// DNS or firewall problem with a storage host is not a typo in the image.
+std::string host_sentence(const Finding& f) {
+  std::string host = terminal_safe(f.host);
+  std::string registry = f.registry.empty() ? "the registry" : terminal_safe(f.registry);
+  switch (f.host_role) {
+    case HostRole::mirror:
+      return fmt::format("{}, a mirror tried for {} (hosts.toml or registry mirrors): the failure is the mirror's", host,
+                         registry);
+    case HostRole::redirect:
+      return fmt::format("{}, where {} redirected the request: nodes need DNS and egress to it as well as to {}", host,
+                         registry, registry);
+    case HostRole::blob_storage:
+      return fmt::format("{}, storage {} sends layer downloads to: nodes need DNS and egress to it as well as to {}",
+                         host, registry, registry);
+    case HostRole::token_service:
+      return fmt::format("{}, the token service {} sends clients to for credentials: nodes need DNS and egress to it, "
+                         "and it decides on the credentials",
+                         host, registry);
+    case HostRole::registry:
+    case HostRole::other: break;
+  }
+  return fmt::format("{}, named by the error: not {} itself", host, registry);
+}
+
 constexpr size_t kLabel = 12;  // column where values start
 
 // How a field's text may be broken into lines.
@@ -443,6 +468,7 @@ void write_text_report(const RunResult& r, const RuleSet& rules, const TextOptio
     if (f.peak_per_minute >= 2) span += fmt::format("; peak {:.0f}/min", f.peak_per_minute);
     field(out, "attempts", count + ", " + span, width);
     if (!f.registry.empty()) field(out, "registry", terminal_safe(f.registry), width);
+    if (!f.host.empty()) field(out, "host", host_sentence(f), width);
     if (!f.images.empty()) field(out, "images", list_summary(f.images, 6), width);
     if (!f.nodes.empty()) field(out, "nodes", list_summary(f.nodes, 8), width);
     if (!f.pods.empty()) field(out, "pods", list_summary(f.pods, 8), width);

@@ -42,7 +42,9 @@ CREATE TABLE findings (
   peak_per_minute INTEGER NOT NULL, -- most failed attempts that started in one minute
   explanation TEXT NOT NULL,        -- why it happens
   fix         TEXT NOT NULL,        -- JSON array of fix steps, evidence filled in
-  evidence_event_id INTEGER         -- events.id of the line shown as evidence
+  evidence_event_id INTEGER,        -- events.id of the line shown as evidence
+  host        TEXT,                 -- host the failing request went to when it is not the registry
+  host_role   TEXT                  -- what that host is: mirror | redirect | blob_storage | token_service | other
 ) STRICT;
 
 CREATE TABLE attempts (
@@ -69,7 +71,9 @@ CREATE TABLE attempts (
   sources     TEXT NOT NULL,        -- JSON array of components that saw it (containerd, kubelet, event...)
   evidence_event_id INTEGER,        -- events.id of the line that decided the class
   cause_attempt_id  INTEGER,        -- for a back-off: attempts.id whose cause it inherited
-  finding_id  INTEGER REFERENCES findings(id)  -- the finding it belongs to, if failed
+  finding_id  INTEGER REFERENCES findings(id), -- the finding it belongs to, if failed
+  host        TEXT,                 -- host the failing request went to when it is not the registry
+  host_role   TEXT                  -- what that host is: mirror | redirect | blob_storage | token_service | other
 ) STRICT;
 
 CREATE TABLE tries (

@@ -449,8 +449,8 @@ bool StoreWriter::open(const std::string& path, std::string& error) {
     return false;
   s_->meta = prepare(db, "INSERT INTO meta VALUES (?,?)", error);
   s_->in = prepare(db, "INSERT INTO inputs VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", error);
-  s_->fi = prepare(db, "INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
-  s_->at = prepare(db, "INSERT INTO attempts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
+  s_->fi = prepare(db, "INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
+  s_->at = prepare(db, "INSERT INTO attempts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
   s_->tr = prepare(db, "INSERT INTO tries VALUES (?,?,?,?)", error);
   s_->ev = prepare(db, "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
   s_->rl = prepare(db, "INSERT INTO rate_limits VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
@@ -475,6 +475,7 @@ bool StoreWriter::add_attempt(const PullAttempt& a) {
   b.text(sources_json(a.sources)).opt_integer(static_cast<int64_t>(a.evidence_id), a.evidence_id != 0);
   // The finding is linked in finish(): findings are known only at the end.
   b.opt_integer(a.cause_id, a.cause_id != 0).opt_integer(0, false);
+  b.opt_text(a.host).opt_text(a.host.empty() ? std::string() : std::string(to_string(a.host_role)));
   bool ok = b.step();
   for (size_t t = 0; ok && t < a.tries.size(); ++t)
     ok = Binder(s_->tr.get()).integer(a.id).integer(static_cast<int64_t>(t + 1)).text(a.tries[t].host).text(a.tries[t].error).step();
@@ -520,6 +521,7 @@ bool StoreWriter::finish(const RunResult& r, const std::vector<int64_t>& attempt
     b.integer(f.recovered ? 1 : 0).opt_integer(f.recovered_after_ns / 1000000, f.recovered_after_ns >= 0);
     b.integer(static_cast<int64_t>(f.peak_per_minute)).text(f.explanation);
     b.text(json_list(f.fix)).opt_integer(f.evidence ? static_cast<int64_t>(f.evidence->id) : 0, f.evidence.has_value());
+    b.opt_text(f.host).opt_text(f.host.empty() ? std::string() : std::string(to_string(f.host_role)));
     ok = b.step();
   }
   for (size_t i = 0; ok && i < r.attempts.size(); ++i) ok = add_attempt(r.attempts[i]);

@@ -4,6 +4,7 @@
 
 #include "../helpers.h"
 #include "classify/classify.h"
+#include "classify/failing_host.h"
 #include "core/text.h"
 
 using namespace pullscan;
@@ -125,15 +126,15 @@ TEST_CASE("a fix step that compares two names is left out when they are the same
   std::string hub = fixes_for(
       "Failed to pull image \"nginx:1\": failed to do request: Head \"https://registry-1.docker.io/v2/library/nginx/manifests/1\": "
       "dial tcp: lookup registry-1.docker.io on 10.0.0.2:53: no such host\n");
-  CHECK(hub.find("came from a mirror") == std::string::npos);
+  CHECK(hub.find("is not registry-1.docker.io") == std::string::npos);
   // A blob redirect to another name keeps the step.
   std::string redirect = fixes_for(
       "Failed to pull image \"contoso.azurecr.io/shop/frontend:2.3.1\": failed to pull and unpack image "
       "\"contoso.azurecr.io/shop/frontend:2.3.1\": failed to copy: httpReadSeeker: failed open: failed to do request: "
       "Get \"https://contoso.westeurope.data.azurecr.io/docker/registry/v2/blobs/sha256/4f/4f4f/data\": dial tcp: lookup "
       "contoso.westeurope.data.azurecr.io on 168.63.129.16:53: no such host\n");
-  CHECK(redirect.find("If contoso.westeurope.data.azurecr.io is not contoso.azurecr.io, it came from a mirror") !=
-        std::string::npos);
+  CHECK(redirect.find("If contoso.westeurope.data.azurecr.io is not contoso.azurecr.io, the name is the blob storage of "
+                      "contoso.azurecr.io") != std::string::npos);
 }
 
 TEST_CASE("a pull that fails for a cause no rule knows is unknown, whatever else it says", "[classify]") {
@@ -176,4 +177,81 @@ TEST_CASE("on equal attempts a finding with a cause comes before one that names 
   REQUIRE(r.findings.size() == 2);
   CHECK(r.findings[0].class_id == "not_found");
   CHECK(r.findings[1].class_id == "backoff_only");
+}
+
+TEST_CASE("the failing host is named with what it is to the registry", "[classify][host]") {
+  const std::vector<HostTry> none;
+  // Docker Hub's API names and a default port are the registry itself.
+  CHECK(same_registry_host("registry-1.docker.io", "docker.io"));
+  CHECK(same_registry_host("index.docker.io:443", "docker.io"));
+  CHECK(same_registry_host("Registry.Example:5000", "registry.example:5000"));
+  CHECK(same_registry_host("registry.example", "registry.example:5000"));
+  CHECK_FALSE(same_registry_host("registry.example:5001", "registry.example:5000"));
+  CHECK_FALSE(same_registry_host("auth.docker.io", "docker.io"));
+  // The innermost URL is the request that failed: here the token service.
+  FailingHost token = failing_host(
+      "failed to do request: Head \"https://registry-1.docker.io/v2/library/nginx/manifests/1\": Get "
+      "\"https://auth.docker.io/token?scope=repository%3Alibrary%2Fnginx%3Apull&service=registry.docker.io\": "
+      "net/http: TLS handshake timeout",
+      "", "docker.io", none);
+  CHECK(token.host == "auth.docker.io");
+  CHECK(token.role == HostRole::token_service);
+  // A realm path on the registry's own domain family.
+  CHECK(failing_host("failed to fetch oauth token: Post \"https://ghcr.io.example/oauth2/token\": EOF", "", "ghcr.io",
+                     none).role == HostRole::token_service);
+  // Pre-signed storage, by domain and by a non-API path.
+  FailingHost s3 = failing_host(
+      "failed to copy: httpReadSeeker: failed open: failed to do request: Get "
+      "\"https://prod-registry-k8s-io-us-east-1.s3.dualstack.us-east-1.amazonaws.com/containers/images/sha256:ab\": "
+      "dial tcp 52.216.1.1:443: i/o timeout",
+      "", "registry.k8s.io", none);
+  CHECK(s3.host == "prod-registry-k8s-io-us-east-1.s3.dualstack.us-east-1.amazonaws.com");
+  CHECK(s3.role == HostRole::blob_storage);
+  CHECK(failing_host("Get \"https://files.corp.example/blobs/x?sig=REDACTED\": EOF", "", "registry.corp.example", none)
+            .role == HostRole::blob_storage);
+  // Another registry API the registry redirected to.
+  CHECK(failing_host("Get \"https://us-west1-docker.pkg.dev/v2/k8s-artifacts-prod/images/pause/manifests/3.9\": "
+                     "dial tcp 142.250.1.1:443: i/o timeout",
+                     "", "registry.k8s.io", none)
+            .role == HostRole::redirect);
+  // A host the attempt tried for the registry is a mirror.
+  std::vector<HostTry> tried = {{"mirror.corp.example:5000", "connection refused"}};
+  CHECK(failing_host("Head \"https://mirror.corp.example:5000/v2/library/nginx/manifests/1?ns=docker.io\": dial tcp "
+                     "10.0.0.9:5000: connect: connection refused",
+                     "", "docker.io", tried)
+            .role == HostRole::mirror);
+  // A resolver failure names the host even without a URL.
+  FailingHost dns = failing_host("dial tcp: lookup cdn.quay.example: no such host", "cdn.quay.example", "quay.io", none);
+  CHECK(dns.host == "cdn.quay.example");
+  CHECK(dns.role == HostRole::other);
+  // The registry itself, or nothing named at all, is no separate host.
+  CHECK(failing_host("Head \"https://quay.io/v2/a/b/manifests/1\": EOF", "", "quay.io", none).role == HostRole::registry);
+  CHECK(failing_host("no space left on device", "", "quay.io", none).host.empty());
+}
+
+TEST_CASE("a finding says which host failed when it is not the registry, and aims the fix at it", "[classify][host]") {
+  RunResult r = analyse_text(
+      "Failed to pull image \"registry.k8s.io/pause:3.9\": rpc error: code = Unknown desc = failed to pull and unpack "
+      "image \"registry.k8s.io/pause:3.9\": failed to copy: httpReadSeeker: failed open: failed to do request: Get "
+      "\"https://prod-registry-k8s-io-eu-west-1.s3.dualstack.eu-west-1.amazonaws.com/containers/images/sha256:e6f1\": "
+      "dial tcp 52.95.1.1:443: i/o timeout\n");
+  REQUIRE(r.findings.size() == 1);
+  const Finding& f = r.findings[0];
+  CHECK(f.class_id == "network_timeout");
+  CHECK(f.registry == "registry.k8s.io");
+  CHECK(f.host == "prod-registry-k8s-io-eu-west-1.s3.dualstack.eu-west-1.amazonaws.com");
+  CHECK(f.host_role == HostRole::blob_storage);
+  REQUIRE(r.attempts.size() == 1);
+  CHECK(r.attempts[0].host == f.host);
+  std::string fixes = join(f.fix, "\n");
+  CHECK(fixes.find("went to prod-registry-k8s-io-eu-west-1.s3.dualstack.eu-west-1.amazonaws.com (the blob storage of "
+                   "registry.k8s.io)") != std::string::npos);
+  // The registry's own host keeps the host empty and drops the conditional step.
+  RunResult own = analyse_text(
+      "Failed to pull image \"registry.k8s.io/pause:3.9\": failed to pull and unpack image \"registry.k8s.io/pause:3.9\": "
+      "failed to resolve reference \"registry.k8s.io/pause:3.9\": failed to do request: Head "
+      "\"https://registry.k8s.io/v2/pause/manifests/3.9\": dial tcp 34.96.108.209:443: i/o timeout\n");
+  REQUIRE(own.findings.size() == 1);
+  CHECK(own.findings[0].host.empty());
+  CHECK(join(own.findings[0].fix, "\n").find("If ") == std::string::npos);
 }

@@ -118,10 +118,18 @@ size_t url_end(std::string_view s, size_t from) {
   return end == std::string_view::npos ? s.size() : end;
 }
 
-// True if `@` at s[at] starts a digest (`repo@sha256:...`), not the end of user info.
+// True if `@` at s[at] starts a digest (`repo@sha256:e6f1...`), not the end of
+// user info. The hex must be there (6 digits at least, as a log may cut it):
+// `://u:pw@sha384:host` is a password before a host, not a digest.
 bool digest_at(std::string_view s, size_t at) {
-  std::string_view rest = s.substr(at + 1, 7);
-  return rest.substr(0, 7) == "sha256:" || rest.substr(0, 7) == "sha512:" || rest.substr(0, 7) == "sha384:";
+  std::string_view rest = s.substr(at + 1);
+  if (!(rest.starts_with("sha256:") || rest.starts_with("sha512:") || rest.starts_with("sha384:"))) return false;
+  size_t n = 0;
+  auto hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); };
+  while (7 + n < rest.size() && hex(rest[7 + n])) ++n;
+  if (n < 6) return false;
+  char next = 7 + n < rest.size() ? rest[7 + n] : ' ';
+  return !((next >= 'g' && next <= 'z') || (next >= 'G' && next <= 'Z') || next == '_');
 }
 
 // URL user info: the user stays and the password goes (`https://bob:***@host`);

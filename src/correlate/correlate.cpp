@@ -395,8 +395,14 @@ void Correlator::join_repeats(uint32_t index, std::vector<uint32_t>* opened, std
   const uint32_t channel = channel_of(e);
   const int32_t repeats = std::max<int32_t>(1, std::min<int32_t>(e.count, 100000));
   const bool start = e.kind == EventKind::pull_started;
+  // Once a repeat finds no attempt to join, none after it will: the only
+  // attempts added since are this event's own, already started (or ended) by
+  // its channel. Searching again would make a row counted `(x100000 over ...)`
+  // quadratic in its count.
+  bool none_left = false;
   for (int32_t r = 0; r < repeats; ++r) {
-    int64_t ai = start ? find_open_for_start(e, channel) : find_for_outcome(e, channel);
+    int64_t ai = none_left ? -1 : start ? find_open_for_start(e, channel) : find_for_outcome(e, channel);
+    none_left = ai < 0;
     uint32_t a = ai >= 0 ? static_cast<uint32_t>(ai) : open_attempt(e);
     if (ai < 0 && opened) opened->push_back(a);
     if (ai >= 0 && joined) joined->push_back(a);

@@ -108,3 +108,13 @@ TEST_CASE("error texts, image references and digests without secrets are untouch
        })
     CHECK(mask_secrets(s) == s);
 }
+
+TEST_CASE("a password before a host that looks like a digest is still masked", "[redact]") {
+  // Found by fuzz_pasted: `@sha384:` was taken for a digest without any hex after it.
+  CHECK(mask_secrets("net/http: ://u:secretpw@sha384:dshake Error").find("secretpw") == std::string::npos);
+  CHECK(mask_secrets("Get https://bob:hunter2@sha256:registry/v2/").find("hunter2") == std::string::npos);
+  // Real digests stay, even cut short by the log.
+  CHECK(mask_secrets("docker://quay.io/acme/app@sha256:e6f18168ab12 failed") ==
+        "docker://quay.io/acme/app@sha256:e6f18168ab12 failed");
+  CHECK(mask_secrets("oci://r.example/x@sha512:0123456789abcdef0123") == "oci://r.example/x@sha512:0123456789abcdef0123");
+}

@@ -100,6 +100,25 @@ check "version -o yaml" bash -c "$PULLSCAN version -o yaml | grep -qx 'schema: \
 check "-o wide: a header and a row per finding" bash -c "$PULLSCAN --no-db -o wide samples/journal/realpull-several.journal.txt > $TMP/w; [ \$(wc -l < $TMP/w) -eq 6 ] && head -1 $TMP/w | grep -q '^CLASS  *REGISTRY  *IMAGES  *NODES  *ATTEMPTS  *FIRST SEEN  *LAST SEEN  *FAILING$'"
 check "sql does not write yaml" exit_is 2 $PULLSCAN sql -o yaml "SELECT 1"
 
+# Completion: answered by the binary from its own flag definitions; the bash
+# script is run as bash runs it.
+check "__complete: flags by prefix, no file names" bash -c "out=\$($PULLSCAN __complete --ou); grep -q '^--output	' <<<\"\$out\" && [ \"\$(tail -1 <<<\"\$out\")\" = ':4' ]"
+check "__complete: -o values of a scan" bash -c "[ \"\$($PULLSCAN __complete -o '' | cut -f1 | tr '\n' ' ')\" = 'text json yaml wide :4 ' ]"
+check "__complete: -o values of sql" bash -c "[ \"\$($PULLSCAN __complete sql -o '' | cut -f1 | tr '\n' ' ')\" = 'text json csv :4 ' ]"
+check "__complete: commands, and files for the inputs" bash -c "out=\$($PULLSCAN __complete ''); grep -q '^explain	' <<<\"\$out\" && grep -q '^completion	' <<<\"\$out\" && [ \"\$(tail -1 <<<\"\$out\")\" = ':0' ]"
+check "__complete: a flag after a command is the top level's too" bash -c "$PULLSCAN __complete explain --wi | grep -q '^--width	'"
+bash_completion_test() {
+  $PULLSCAN completion bash > "$TMP/pullscan.bash" && bash -n "$TMP/pullscan.bash" || return 1
+  local reply
+  reply=$(bash -c '. "$1"; COMP_WORDS=("$2" sql --o); COMP_CWORD=2; _pullscan; printf "%s\n" "${COMPREPLY[@]}"' _ "$TMP/pullscan.bash" "$PULLSCAN") || return 1
+  [ "$reply" = "--output" ] || return 1
+  reply=$(bash -c '. "$1"; COMP_WORDS=("$2" -o ""); COMP_CWORD=2; _pullscan; printf "%s " "${COMPREPLY[@]}"' _ "$TMP/pullscan.bash" "$PULLSCAN")
+  [ "$reply" = "text json yaml wide " ]
+}
+check "completion bash: the script completes flags and values" bash_completion_test
+check "completion zsh and fish: their scripts" bash -c "$PULLSCAN completion zsh | head -1 | grep -qx '#compdef pullscan' && $PULLSCAN completion fish | grep -q '^complete -c pullscan'"
+check "completion of an unknown shell: exit 2" exit_is 2 $PULLSCAN completion tcsh
+
 follow_test() {
   mkfifo "$TMP/feed"
   { cat $S/dns-nxdomain.short.txt; sleep 20; } > "$TMP/feed" &

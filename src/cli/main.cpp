@@ -19,7 +19,9 @@
 #include <sstream>
 
 #include "cli/build_info.h"
+#include "cli/completion.h"
 #include "cli/run.h"
+#include "parsers/parser.h"
 #include "store/store.h"
 #include "core/redact.h"
 #include "core/text.h"
@@ -30,6 +32,9 @@ using namespace pullscan;
 
 // The name kubectl looks for on PATH: run under it, the binary is the plugin.
 constexpr std::string_view kPluginName = "kubectl-pullscan";
+// The name kubectl (1.26+) runs to complete the plugin's command line:
+// run under it, the binary answers as `kubectl-pullscan __complete ARGS`.
+constexpr std::string_view kPluginCompletionName = "kubectl_complete-pullscan";
 
 // Every value -o takes somewhere; which command takes which is kOutputsOf.
 const std::vector<std::string> kAllOutputs = {"text", "json", "yaml", "wide", "csv"};
@@ -173,6 +178,97 @@ std::vector<std::string> pflag_short_values(CLI::App& app, std::vector<std::stri
   return out;
 }
 
+// The values an option takes, for completion; empty when they are names
+// the shell completes itself (files) or cannot be listed.
+std::vector<std::string> option_values(const CLI::Option& option, const CLI::App& at) {
+  const std::vector<std::string>& names = option.get_lnames();
+  auto named = [&](std::string_view n) { return std::find(names.begin(), names.end(), n) != names.end(); };
+  if (named("output")) {
+    if (at.get_name() == "sql") return kOutputsOf.at(Command::sql);
+    if (at.get_name() == "version") return kOutputsOf.at(Command::version);
+    return kOutputsOf.at(Command::scan);
+  }
+  if (named("color")) return kColorModes;
+  if (named("format")) {
+    std::vector<std::string> values = {"auto"};
+    for (const FormatDesc& f : formats()) values.emplace_back(f.name);
+    return values;
+  }
+  return {};
+}
+
+// Options whose value is a path: the shell completes file names for them.
+bool takes_path(const CLI::Option& option) {
+  for (const std::string& n : option.get_lnames())
+    if (n == "db" || n == "rules" || n == "kubeconfig" || n == "kubectl") return true;
+  return false;
+}
+
+// `__complete WORDS... CURRENT`: the candidates for CURRENT after WORDS, from
+// the definitions of app (so a flag that does not exist is never offered),
+// printed as `value<TAB>description` lines and a `:DIRECTIVE` line.
+int complete_command_line(CLI::App& app, const std::vector<std::string>& words, std::ostream& out) {
+  CLI::App* at = &app;
+  const CLI::Option* wants_value = nullptr;
+  // The option named by a word, on the command reached or above it (flags fall through).
+  auto find_option = [&](const std::string& word) -> const CLI::Option* {
+    for (CLI::App* a = at; a; a = a->get_parent())
+      for (const CLI::Option* o : a->get_options())
+        if (o->check_name(word)) return o;
+    return nullptr;
+  };
+  for (size_t i = 0; i + 1 < words.size(); ++i) {
+    const std::string& word = words[i];
+    if (wants_value) {
+      wants_value = nullptr;
+      continue;
+    }
+    if (word.size() > 1 && word[0] == '-') {
+      if (word.find('=') != std::string::npos) continue;
+      const CLI::Option* o = find_option(word);
+      if (o && o->get_items_expected_max() != 0 && !o->get_positional()) wants_value = o;
+      continue;
+    }
+    for (CLI::App* sub : at->get_subcommands([](CLI::App*) { return true; }))
+      if (sub->get_name() == word) {
+        at = sub;
+        break;
+      }
+  }
+  const std::string current = words.empty() ? "" : words.back();
+  std::vector<std::pair<std::string, std::string>> candidates;
+  int directive = complete_no_file;
+  if (wants_value) {
+    for (const std::string& v : option_values(*wants_value, *at)) candidates.emplace_back(v, "");
+    if (takes_path(*wants_value)) directive = complete_default;
+  } else if (!current.empty() && current[0] == '-') {
+    for (CLI::App* a = at; a; a = a->get_parent())
+      for (const CLI::Option* o : a->get_options()) {
+        if (o->get_positional() || o->get_group().empty()) continue;
+        std::string description = o->get_description().substr(0, o->get_description().find('\n'));
+        for (const std::string& n : o->get_lnames()) candidates.emplace_back("--" + n, description);
+        for (const std::string& n : o->get_snames()) candidates.emplace_back("-" + n, description);
+      }
+  } else {
+    for (const CLI::App* sub : at->get_subcommands([](const CLI::App*) { return true; }))
+      candidates.emplace_back(sub->get_name(), sub->get_description());
+    // Where a positional takes paths (the inputs, a rules directory), file names fit too.
+    if (!at->get_options([](const CLI::Option* o) { return o->get_positional(); }).empty() && at->get_name() != "sql" &&
+        at->get_name() != "explain" && at->get_name() != "completion")
+      directive = complete_default;
+    if (at->get_name() == "completion")
+      for (std::string_view shell : kCompletionShells) candidates.emplace_back(shell, "");
+  }
+  for (const auto& [value, description] : candidates) {
+    if (value.compare(0, current.size(), current) != 0) continue;
+    out << value;
+    if (!description.empty()) out << '\t' << description;
+    out << '\n';
+  }
+  out << ':' << directive << '\n';
+  return exit_ok;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -180,7 +276,11 @@ int main(int argc, char** argv) {
   Options opt;
   std::vector<std::string> args(argv + 1, argv + argc);
   std::string self = argv[0];
-  const bool plugin = self.substr(self.rfind('/') == std::string::npos ? 0 : self.rfind('/') + 1) == kPluginName;
+  const std::string program = self.substr(self.rfind('/') == std::string::npos ? 0 : self.rfind('/') + 1);
+  const bool completing_plugin = program == kPluginCompletionName;
+  const bool plugin = program == kPluginName || completing_plugin;
+  const bool completing = completing_plugin || (!args.empty() && args.front() == kCompleteCommand);
+  if (completing && !completing_plugin) args.erase(args.begin());
 
   CLI::App app;
   if (plugin) app.option_defaults()->group("Flags");  // kubectl's word, in kubectl's help
@@ -197,6 +297,8 @@ int main(int argc, char** argv) {
   CLI::App* rules_check = nullptr;
   CLI::App* formats_cmd = nullptr;
   CLI::App* cluster = nullptr;
+  CLI::App* completion = nullptr;
+  std::string completion_shell;
   if (plugin) {
     // kubectl runs it as `kubectl pullscan ARGS`: the cluster scan, its flags
     // on the top level, so help lists every one and says how it is typed.
@@ -251,6 +353,10 @@ int main(int argc, char** argv) {
     cluster = app.add_subcommand(
         "cluster", "Read a live cluster through kubectl (also installed as the kubectl plugin `kubectl pullscan`)");
     add_cluster_flags(*cluster, opt.cluster);
+    completion = app.add_subcommand("completion", "Print the shell completion script for bash, zsh or fish");
+    completion->add_option("shell", completion_shell, "bash, zsh or fish")
+        ->required()
+        ->check(CLI::IsMember(std::vector<std::string>(std::begin(kCompletionShells), std::end(kCompletionShells))));
   }
   // The top level's flags work after any command too (`pullscan explain -o
   // json TEXT`, `kubectl pullscan version -o json`).
@@ -259,6 +365,7 @@ int main(int argc, char** argv) {
     for (CLI::App* nested : sub->get_subcommands([](CLI::App*) { return true; })) nested->fallthrough();
   }
 
+  if (completing) return complete_command_line(app, args, std::cout);
   args = pflag_short_values(app, std::move(args));
   std::reverse(args.begin(), args.end());  // CLI11 takes them last-first
   try {
@@ -273,6 +380,10 @@ int main(int argc, char** argv) {
     for (std::string line; std::getline(lines, line);)
       if (!line.empty()) std::cerr << "pullscan: " << terminal_safe(mask_secrets(line)) << '\n';
     return code == 0 ? 0 : exit_error;
+  }
+  if (completion && completion->parsed()) {
+    std::cout << *completion_script(completion_shell);
+    return exit_ok;
   }
   if (version->parsed()) opt.command = Command::version;
   else if (plugin) opt.command = Command::cluster;

@@ -60,6 +60,14 @@ check "kubectl pullscan version: the version, exit 0" bash -c "[ $RC -eq 0 ] && 
 kubectl pullscan version -o json >"$WORK/out" 2>"$WORK/err"; RC=$?; OUT=$(cat "$WORK/out")
 check "kubectl pullscan version -o json" has "$OUT" '"schema": "pullscan.version/v1"'
 
+# kubectl (1.26+) completes the plugin through kubectl_complete-pullscan.
+OUT=$(kubectl __complete pullscan --nam 2>/dev/null)
+check "kubectl completes the plugin's flags (kubectl_complete-pullscan)" has "$OUT" "--namespace"
+OUT=$(kubectl __complete pullscan -o "" 2>/dev/null)
+check "  and -o's values" bash -c "grep -qx yaml <<<\"\$1\" && grep -qx wide <<<\"\$1\"" _ "$OUT"
+OUT=$(kubectl_complete-pullscan "")
+check "  the plugin's one command, no file names" bash -c "grep -q '^version' <<<\"\$1\" && [ \"\$(tail -1 <<<\"\$1\")\" = ':4' ] && ! grep -q '^cluster' <<<\"\$1\"" _ "$OUT"
+
 start ok
 run -n shop
 check "ok -n shop: exit 1, the Docker Hub rate limit on node-a" bash -c "[ $RC -eq 1 ]"

@@ -135,7 +135,7 @@ TEST_CASE("exit codes: 0 clean, 1 failures, 2 unreadable input", "[report][exit]
   CHECK(mixed.out.find("dns_failure") != std::string::npos);
 }
 
-TEST_CASE("-o yaml is the JSON report in YAML's block style, every value keeping its type", "[report][yaml]") {
+TEST_CASE("the YAML report is the JSON report in YAML's block style, every value keeping its type", "[report][yaml]") {
   std::string yaml;
   REQUIRE(json_to_yaml(R"({"schema": "x/v1", "n": 3, "none": null, "ok": true, "empty": [], "obj": {},
     "list": [{"id": 1, "tags": ["a", "yes"]}, {"id": 2, "tags": []}], "nested": [[1, 2], []],
@@ -171,7 +171,7 @@ TEST_CASE("-o yaml is the JSON report in YAML's block style, every value keeping
   CHECK(yaml == "- \"\\uFFFF\"\n");
 }
 
-TEST_CASE("-o wide: one row per finding under kubectl-style headers", "[report][wide]") {
+TEST_CASE("the wide report: one row per finding under kubectl-style headers", "[report][wide]") {
   auto res = test::run_tool(test::scan_options({"samples/journal/realpull-several.journal.txt"}, "wide"));
   CHECK(res.code == 1);
   std::vector<std::string> rows;

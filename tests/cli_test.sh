@@ -119,6 +119,20 @@ check "completion bash: the script completes flags and values" bash_completion_t
 check "completion zsh and fish: their scripts" bash -c "$PULLSCAN completion zsh | head -1 | grep -qx '#compdef pullscan' && $PULLSCAN completion fish | grep -q '^complete -c pullscan'"
 check "completion of an unknown shell: exit 2" exit_is 2 $PULLSCAN completion tcsh
 
+# The man page written at build time (beside the binary) renders and lists
+# every flag the binary has.
+man_page_test() {
+  local page; page=$(dirname "$PULLSCAN")/pullscan.1
+  [ -s "$page" ] || return 1
+  MANWIDTH=200 man -l "$page" 2>/dev/null > "$TMP/man.txt" || return 1
+  grep -q '^SYNOPSIS' "$TMP/man.txt" && grep -q 'kubectl pullscan \[flags\]' "$TMP/man.txt" || return 1
+  local flag
+  for flag in $($PULLSCAN __complete -- | cut -f1 | grep '^--'; $PULLSCAN __complete cluster -- | cut -f1 | grep '^--'); do
+    grep -q -- "$flag" "$TMP/man.txt" || { echo "  $flag missing"; return 1; }
+  done
+}
+check "man page: rendered, every flag in it" man_page_test
+
 follow_test() {
   mkfifo "$TMP/feed"
   { cat $S/dns-nxdomain.short.txt; sleep 20; } > "$TMP/feed" &

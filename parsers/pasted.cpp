@@ -483,6 +483,19 @@ bool decode_pasted(std::string_view text, const LineContext& ctx, std::vector<Ev
       first = &w;
     }
   }
+  // The daemon answers local operations in the same words (`docker tag`,
+  // `run --pull=never`, `rm`, `inspect`): `No such image: R` after a failed
+  // pull is a follow-on error of the command typed next, not another pull.
+  if (first && first->source == Source::docker) {
+    std::string_view answer = text.substr(at + first->text.size());
+    for (std::string_view local : {"No such image", "No such container", "No such object", "Conflict.", "conflict:"})
+      if (answer.starts_with(local)) {
+        // What came before it on the line may still be the pull's own error.
+        text = trim(text.substr(0, at));
+        first = nullptr;
+        break;
+      }
+  }
   if (first) {
     Event& e = emit(out, ctx, first->kind, first->source);
     set_message(e, text.substr(at));

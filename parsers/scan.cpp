@@ -36,8 +36,25 @@ Event make_event(const LineContext& ctx, EventKind kind, Source source) {
   return e;
 }
 
+namespace {
+
+// kubelet tries each pull secret in turn and, when all fail, reports them
+// together: `Failed to pull image "R": [rpc error: ..., rpc error: ...]`.
+// Each element is one CRI PullImage call the runtime answered: one attempt.
+int32_t calls_in_aggregate(std::string_view message) {
+  constexpr std::string_view kOpen = "[rpc error: code = ", kElement = "rpc error: code = ";
+  size_t open = message.find(kOpen);
+  if (open == std::string_view::npos) return 1;
+  int32_t n = 0;
+  for (size_t p = open + 1; p != std::string_view::npos && n < 64; p = message.find(kElement, p + kElement.size())) ++n;
+  return n;
+}
+
+}  // namespace
+
 void set_message(Event& e, std::string_view message) {
   e.message = redact(ellipsize(trim(message), 16384));
+  if (e.kind == EventKind::pull_failed && e.count <= 1) e.count = std::max<int32_t>(1, calls_in_aggregate(message));
   if (e.image.empty()) {
     std::string img = image_in_message(message);
     if (!img.empty()) e.image = normalize_image(img);

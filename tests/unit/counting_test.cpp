@@ -204,3 +204,33 @@ TEST_CASE("per-host tries with no final line are one attempt per pull", "[counti
     CHECK(r.attempts.size() == 1);
   }
 }
+
+TEST_CASE("kubelet's per-credential error list is one attempt per element", "[counting]") {
+  // kubelet tries each pull secret and reports the failures together in one
+  // bracketed list (utilerrors aggregate): each element is one CRI call.
+  const std::string one =
+      "rpc error: code = Unknown desc = failed to pull and unpack image \"registry.example.com/team/app:1.0\": failed "
+      "to resolve reference \"registry.example.com/team/app:1.0\": unexpected status from HEAD request to "
+      "https://registry.example.com/v2/team/app/manifests/1.0: 401 Unauthorized";
+  RunResult two = test::analyse_text("Failed to pull image \"registry.example.com/team/app:1.0\": [" + one + ", " + one + "]\n");
+  CHECK(two.tally.failed == 2);
+  RunResult single = test::analyse_text("Failed to pull image \"registry.example.com/team/app:1.0\": " + one + "\n");
+  CHECK(single.tally.failed == 1);
+}
+
+TEST_CASE("the daemon's answer to the next command is not another pull", "[counting]") {
+  const std::string pull =
+      "$ docker pull acme/widget:2.0\n"
+      "Error response from daemon: manifest for acme/widget:2.0 not found: manifest unknown: manifest unknown\n";
+  SECTION("`docker tag` of the image that did not pull: one attempt, not_found") {
+    RunResult r = test::analyse_text(pull + "$ docker tag acme/widget:2.0 registry.local/widget:2.0\n"
+                                            "Error response from daemon: No such image: acme/widget:2.0\n");
+    REQUIRE(r.attempts.size() == 1);
+    CHECK(r.attempts[0].class_id == "not_found");
+  }
+  SECTION("the pull's own error before it on one line still counts") {
+    RunResult r = test::analyse_text("unexpected EOF Error response from daemon: No such image: acme/widget:2.0\n");
+    REQUIRE(r.attempts.size() == 1);
+    CHECK(r.attempts[0].class_id == "connection_reset");
+  }
+}

@@ -206,6 +206,11 @@ int64_t Correlator::find_open_for_start(const Event& e, uint32_t channel) const 
   return -1;
 }
 
+bool Correlator::is_state_echo(const Event& e) {
+  return e.kind == EventKind::pull_failed && e.image.empty() &&
+         (e.reason == "InvalidImageName" || e.reason == "ErrImageNeverPull" || e.reason == "ImageInspectError");
+}
+
 int64_t Correlator::find_for_outcome(const Event& e, uint32_t channel) const {
   auto usable = [&](uint32_t i) {
     const PullAttempt& a = attempts_[i];
@@ -266,6 +271,19 @@ int64_t Correlator::find_for_outcome(const Event& e, uint32_t channel) const {
       ImageRef probe;
       if (parse_image_ref(a.image, probe) && probe.repository() == repo && usable(static_cast<uint32_t>(i)))
         return static_cast<int64_t>(i);
+    }
+    return -1;
+  }
+  // `Error: InvalidImageName` (and the other waiting states kubelet records
+  // as an event beside the failure that names the image) with neither image
+  // nor pod, as a describe paste shows it: the failure of the same input
+  // just before it is the one it repeats.
+  if (e.pod.empty() && is_state_echo(e)) {
+    for (size_t i = attempts_.size(); i-- > 0;) {
+      const PullAttempt& a = attempts_[i];
+      bool same_input = std::any_of(a.events.begin(), a.events.end(),
+                                    [&](uint32_t ev) { return events_[ev].where.input == e.where.input; });
+      if (same_input && same_node(e, a) && usable(static_cast<uint32_t>(i))) return static_cast<int64_t>(i);
     }
     return -1;
   }

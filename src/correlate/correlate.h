@@ -49,6 +49,9 @@ class Correlator {
   int64_t find_in_progress(const Event& e) const;  // the latest pull e's view began and has not ended
   int64_t find_for_backoff(const Event& e, uint64_t seq) const;
   static bool stands_for_a_span(const Event& e);
+  /// A waiting state kubelet records beside the failure that names the image
+  /// (`Error: InvalidImageName`), naming neither image nor pod.
+  static bool is_state_echo(const Event& e);
   void join_repeats(uint32_t index, std::vector<uint32_t>* opened, std::vector<uint32_t>* joined);
   void join_span(uint32_t index);
   void place(uint32_t attempt, int64_t t);

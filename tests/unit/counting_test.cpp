@@ -234,3 +234,22 @@ TEST_CASE("the daemon's answer to the next command is not another pull", "[count
     CHECK(r.attempts[0].class_id == "connection_reset");
   }
 }
+
+TEST_CASE("a describe paste's `Error: InvalidImageName` rows fold into the failures they repeat", "[counting]") {
+  const std::string rows =
+      "Events:\n"
+      "  Type     Reason         Age                From     Message\n"
+      "  ----     ------         ----               ----     -------\n"
+      "  Warning  InspectFailed  10s (x3 over 2m)   kubelet  Failed to apply default image tag \"acme/Web:1.0\": "
+      "couldn't parse image reference \"acme/Web:1.0\": invalid reference format: repository name must be lowercase\n"
+      "  Warning  Failed         10s (x3 over 2m)   kubelet  Error: InvalidImageName\n";
+  RunResult r = test::analyse_text(rows);
+  CHECK(r.tally.failed == 3);
+  REQUIRE(r.findings.size() == 1);
+  CHECK(r.findings[0].class_id == "invalid_reference");
+  RunResult never = test::analyse_text(
+      "  Warning  ErrImageNeverPull  5s (x4 over 40s)  kubelet  Container image \"acme/tool:3\" is not present with "
+      "pull policy of Never\n"
+      "  Warning  Failed             5s (x4 over 40s)  kubelet  Error: ErrImageNeverPull\n");
+  CHECK(never.tally.failed == 4);
+}

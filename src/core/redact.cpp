@@ -119,9 +119,14 @@ size_t url_end(std::string_view s, size_t from) {
 }
 
 // True if `@` at s[at] starts a digest (`repo@sha256:e6f1...`), not the end of
-// user info. The hex must be there (6 digits at least, as a log may cut it):
-// `://u:pw@sha384:host` is a password before a host, not a digest.
-bool digest_at(std::string_view s, size_t at) {
+// user info; `begin` is where the URL's authority starts (after `://`). The
+// hex must be there (6 digits at least, as a log may cut it), and what comes
+// before it must read as a repository, not as `user:password`: a digest
+// follows a path (`quay.io/x@sha256:`) or a bare name (`nginx@sha256:`), so
+// `://u:pw@sha384:7777777776` is a password before a host.
+bool digest_at(std::string_view s, size_t begin, size_t at) {
+  std::string_view before = s.substr(begin, at - begin);
+  if (before.find(':') != std::string_view::npos && before.find('/') == std::string_view::npos) return false;
   std::string_view rest = s.substr(at + 1);
   if (!(rest.starts_with("sha256:") || rest.starts_with("sha512:") || rest.starts_with("sha384:"))) return false;
   size_t n = 0;
@@ -145,7 +150,7 @@ std::string mask_url_userinfo(std::string_view s) {
     size_t end = url_end(s, begin);
     size_t at = std::string_view::npos;
     for (size_t k = begin; k < end; ++k)
-      if (s[k] == '@' && !digest_at(s, k)) at = k;
+      if (s[k] == '@' && !digest_at(s, begin, k)) at = k;
     if (at == std::string_view::npos || at == begin) continue;
     size_t colon = s.substr(begin, at - begin).find(':');
     size_t keep = colon == std::string_view::npos ? begin : begin + colon + 1;
@@ -170,7 +175,7 @@ std::string mask_secrets(std::string_view text) {
   bool url_userinfo = false;
   for (size_t p = lower.find("://"); p != std::string::npos && !url_userinfo; p = lower.find("://", p + 3)) {
     size_t end = url_end(lower, p + 3);
-    for (size_t k = p + 3; k < end && !url_userinfo; ++k) url_userinfo = lower[k] == '@' && !digest_at(lower, k);
+    for (size_t k = p + 3; k < end && !url_userinfo; ++k) url_userinfo = lower[k] == '@' && !digest_at(lower, p + 3, k);
   }
   const bool keyed = might_hold_secret(text, lower);
   if (!url_userinfo && !keyed) return std::string(text);

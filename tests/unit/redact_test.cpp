@@ -113,6 +113,9 @@ TEST_CASE("a password before a host that looks like a digest is still masked", "
   // Found by fuzz_pasted: `@sha384:` was taken for a digest without any hex after it.
   CHECK(mask_secrets("net/http: ://u:secretpw@sha384:dshake Error").find("secretpw") == std::string::npos);
   CHECK(mask_secrets("Get https://bob:hunter2@sha256:registry/v2/").find("hunter2") == std::string::npos);
+  // Found again with hex after it: `user:password@` is no repository before a digest.
+  CHECK(mask_secrets("oquests://u:secretpw@sha384:7777777776").find("secretpw") == std::string::npos);
+  CHECK(mask_secrets("docker://nginx@sha256:e6f18168ab12 pulled") == "docker://nginx@sha256:e6f18168ab12 pulled");
   // Real digests stay, even cut short by the log.
   CHECK(mask_secrets("docker://quay.io/acme/app@sha256:e6f18168ab12 failed") ==
         "docker://quay.io/acme/app@sha256:e6f18168ab12 failed");

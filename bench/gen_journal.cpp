@@ -15,7 +15,7 @@
 // Output is byte-identical across runs and machines for the same arguments: a private
 // splitmix64 PRNG, integer-only arithmetic (no libm, no floating point), UTC everywhere.
 //
-// Usage: pullscan-genjournal --size 1G [--nodes 3] [--seed 42] [--pull-ratio 0.03]
+// Usage: pullscan-genjournal --size 1G [--profile calm|incident] [--nodes 3] [--seed 42] [--pull-ratio 0.03]
 //                            [--start 2026-03-17T08:00:00] > out.txt
 // Build: g++ -O2 -std=c++20 -Wall -Wextra bench/gen_journal.cpp -o pullscan-genjournal
 
@@ -456,6 +456,10 @@ struct Gen {
     std::string line;                    // scratch for chatter
     Truth truth;
     i64 t_start = 0;
+    // The incident profile (--profile incident): a node in an incident writes
+    // many short pulls, start, failure and kubelet's one line, so the cost per
+    // attempt shows rather than the cost per line.
+    bool short_pulls = false;
 
     // story scheduling
     struct HeapEnt { i64 t; u64 seq; std::uint32_t slot; };
@@ -986,6 +990,14 @@ struct Gen {
         i64 end = 0;
     };
     void add(Story& st, const Node& n, i64 t, std::uint8_t tag, std::uint8_t cls, std::string&& text, std::uint8_t flags = 0) {
+        // Short pulls keep the lines that make an attempt and drop the rest
+        // after drawing them, so the PRNG stream and the timings stay those of
+        // the calm profile.
+        if (short_pulls && (tag == T_CTRD || tag == T_K_STARTFAIL || tag == T_K_LATENCY ||
+                            (tag == T_K_ERRIMAGEPULL && !(flags & F_FIRST_FAIL)))) {
+            if (t > st.end) st.end = t;
+            return;
+        }
         st.ev.push_back(Pending{t, tag, cls, flags, static_cast<std::uint16_t>(&n - nodes.data()), std::move(text)});
         if (t > st.end) st.end = t;
     }
@@ -1415,7 +1427,7 @@ struct Gen {
             int emitted = 0;
             while (tb < until || (last_attempt && !recovers && emitted < tail)) {
                 if (last_attempt && !recovers && emitted >= tail) break;
-                kubelet_backoff(st, n, p, *im, oc.cls, tb);
+                if (!short_pulls) kubelet_backoff(st, n, p, *im, oc.cls, tb);
                 ++emitted;
                 tb += rng.range(9 * kSec, 21 * kSec);
             }
@@ -1536,7 +1548,10 @@ struct Gen {
 // ---------------------------------------------------------------------------------------
 [[noreturn]] void usage(int rc) {
     std::fputs(
-        "usage: pullscan-genjournal --size SIZE [--nodes N] [--seed S] [--pull-ratio R] [--start YYYY-MM-DDTHH:MM:SS]\n"
+        "usage: pullscan-genjournal --size SIZE [--profile calm|incident] [--nodes N] [--seed S] [--pull-ratio R]\n"
+        "                           [--start YYYY-MM-DDTHH:MM:SS]\n"
+        "  --profile P        calm (default): full pull stories; incident: short pulls (start, failure, kubelet's\n"
+        "                     line), defaults --nodes 12 --pull-ratio 0.08\n"
         "  --size SIZE        bytes to write, suffix K, M or G (binary: 1K = 1024); output stops at the first\n"
         "                     line boundary at or after SIZE\n"
         "  --nodes N          number of hosts node-1..node-N (default 3)\n"
@@ -1641,7 +1656,7 @@ void print_truth(const Gen& g, u64 seed, u64 ratio_ppm, const std::string& start
 int main(int argc, char** argv) {
     u64 size = 0, seed = 42, ratio_ppm = 30'000, n_nodes = 3, first_node = 1;
     std::string start_s = "2026-03-17T08:00:00";
-    bool have_size = false;
+    bool have_size = false, incident = false, have_nodes = false, have_ratio = false;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         std::string val;
@@ -1652,9 +1667,10 @@ int main(int argc, char** argv) {
         else { std::fprintf(stderr, "pullscan-genjournal: missing value for %s\n", a.c_str()); usage(2); }
         if (a == "--size") { if (!parse_size(val, size) || size == 0) { std::fprintf(stderr, "pullscan-genjournal: bad --size '%s'\n", val.c_str()); usage(2); } have_size = true; }
         else if (a == "--first-node") { if (!parse_u64(val, first_node) || first_node < 1 || first_node > 100000) { std::fprintf(stderr, "pullscan-genjournal: bad --first-node '%s'\n", val.c_str()); usage(2); } }
-        else if (a == "--nodes") { if (!parse_u64(val, n_nodes) || n_nodes < 1 || n_nodes > 1000) { std::fprintf(stderr, "pullscan-genjournal: bad --nodes '%s' (1..1000)\n", val.c_str()); usage(2); } }
+        else if (a == "--profile") { if (val == "incident") incident = true; else if (val != "calm") { std::fprintf(stderr, "pullscan-genjournal: bad --profile '%s' (calm, incident)\n", val.c_str()); usage(2); } }
+        else if (a == "--nodes") { have_nodes = true; if (!parse_u64(val, n_nodes) || n_nodes < 1 || n_nodes > 1000) { std::fprintf(stderr, "pullscan-genjournal: bad --nodes '%s' (1..1000)\n", val.c_str()); usage(2); } }
         else if (a == "--seed") { if (!parse_u64(val, seed)) { std::fprintf(stderr, "pullscan-genjournal: bad --seed '%s'\n", val.c_str()); usage(2); } }
-        else if (a == "--pull-ratio") { if (!parse_ratio(val, ratio_ppm)) { std::fprintf(stderr, "pullscan-genjournal: bad --pull-ratio '%s' (0..0.5)\n", val.c_str()); usage(2); } }
+        else if (a == "--pull-ratio") { have_ratio = true; if (!parse_ratio(val, ratio_ppm)) { std::fprintf(stderr, "pullscan-genjournal: bad --pull-ratio '%s' (0..0.5)\n", val.c_str()); usage(2); } }
         else if (a == "--start") {
             i64 dummy;
             if (!parse_start(val, dummy)) { std::fprintf(stderr, "pullscan-genjournal: bad --start '%s' (YYYY-MM-DDTHH:MM:SS, UTC)\n", val.c_str()); usage(2); }
@@ -1664,10 +1680,13 @@ int main(int argc, char** argv) {
         } else { std::fprintf(stderr, "pullscan-genjournal: unknown option %s\n", a.c_str()); usage(2); }
     }
     if (!have_size) usage(2);
+    if (incident && !have_nodes) n_nodes = 12;
+    if (incident && !have_ratio) ratio_ppm = 80'000;
     i64 start = 0;
     parse_start(start_s, start);
 
     static Gen g(seed);
+    g.short_pulls = incident;
     g.setup(static_cast<int>(n_nodes), start, first_node);
     g.run(size, ratio_ppm, stdout);
     print_truth(g, seed, ratio_ppm, start_s);

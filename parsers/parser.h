@@ -46,7 +46,7 @@ struct ScanOptions {
   ReadOptions read;
   unsigned threads = 0;                 // scanning threads per large file; 0 = one per core
   uint64_t parallel_min_bytes = 64ull << 20;  // smaller files are scanned by one thread
-  uint64_t piece_bytes = 32ull << 20;         // a large file is scanned in pieces of about this size
+  uint64_t piece_bytes = 8ull << 20;          // a large file is scanned in pieces of about this size
   std::string node_hint;                // node for lines that name none (set per input)
   InputRole role = InputRole::as_given;
   /// Whether a text is a pull error by the knowledge base (the rules); set by

@@ -945,8 +945,9 @@ bool scan_path(const std::string& path, uint32_t input_index, const ScanOptions&
   threads = std::min(threads, 16u);
   if (!size || *size < opt.parallel_min_bytes || threads < 2) return scan_whole(opt);
   // Pieces that start at line starts, scanned by a few threads and joined
-  // in file order as they finish. At most two pieces per thread are in
-  // flight, so memory does not grow with the file.
+  // in file order as they finish. At most one piece per thread is in
+  // flight (the one being joined counts), so memory does not grow with the
+  // file or with the thread count beyond a piece's events each.
   const uint64_t piece = std::max<uint64_t>(opt.piece_bytes, 64 << 10);
   std::vector<uint64_t> bounds{0};
   while (bounds.back() + piece < *size) {
@@ -972,7 +973,7 @@ bool scan_path(const std::string& path, uint32_t input_index, const ScanOptions&
   std::condition_variable cv;
   size_t next = 0, joined = 0;
   bool stop = false;
-  const size_t window = 2 * static_cast<size_t>(threads);
+  const size_t window = static_cast<size_t>(threads);
   auto work = [&] {
     for (;;) {
       size_t k;

@@ -5,9 +5,12 @@
 // back into the cause history instead of the attempts that left.
 #include "cli/analysis.h"
 
+#include <malloc.h>
+
 #include <algorithm>
 
 #include "correlate/correlate.h"
+#include "report/report.h"
 #include "store/store.h"
 
 namespace pullscan {
@@ -66,7 +69,13 @@ void Analysis::maybe_retire(size_t hold) {
   if (!clocks_settled() && r_.events.size() < 8 * hold) return;
   analyse_held();
   retire();
-  next_check_ = r_.events.size() + hold / 2;
+  // Each check re-analyses everything still held, so the next one waits until
+  // half as many new events came as are held now: every event is analysed
+  // about three times at most whatever the density of pulls (a fixed step
+  // re-analysed a dense journal's whole horizon every few thousand events),
+  // and what is held stays within 1.5 times the events of the attempts in
+  // progress.
+  next_check_ = r_.events.size() + std::max(hold / 2, r_.events.size() / 2);
 }
 
 const Event* Analysis::evidence_of(const PullAttempt& a) const {
@@ -153,6 +162,7 @@ void Analysis::retire() {
     findings_.add(a, evidence);
     history_.remember(a, evidence);
     if (store_ && store_ok_) store_ok_ = store_->add_attempt(a);
+    if (spool_) spool_->add(a, r_.events);
   }
   // Each event once, with the attempt the batch database would give it.
   for (size_t i = 0; i < r_.events.size() && store_ && store_ok_; ++i)
@@ -173,13 +183,22 @@ void Analysis::retire() {
   // more than the cause memory cannot be taken any more.
   history_.forget_before([&](const std::string& node) { return cutoff_for(node) - kCauseMemoryNs; });
   std::vector<Event> kept;
-  kept.reserve(r_.events.size() - static_cast<size_t>(std::count(event_leaving.begin(), event_leaving.end(), 1)));
+  // Room for what comes before the next check (half as many again, see
+  // maybe_retire, plus the block or piece that crosses it): growing a vector
+  // of events moves them all and holds old and new at once, the largest
+  // single step of the peak.
+  const size_t n_kept = r_.events.size() - static_cast<size_t>(std::count(event_leaving.begin(), event_leaving.end(), 1));
+  kept.reserve(n_kept + n_kept / 2 + 16384);
   for (size_t i = 0; i < r_.events.size(); ++i)
     if (!event_leaving[i]) kept.push_back(std::move(r_.events[i]));
   r_.events = std::move(kept);
   numbered_ = r_.events.size();
   r_.attempts.clear();
   attempt_of_.clear();
+  // The events that left were allocated by the scanning threads, in their
+  // own malloc arenas, between events that stay: without this their pages
+  // stay resident and the peak follows the input, not the pulls in progress.
+  malloc_trim(0);
 }
 
 std::vector<int64_t> Analysis::finish() {

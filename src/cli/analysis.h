@@ -22,6 +22,7 @@
 namespace pullscan {
 
 class StoreWriter;
+class JsonAttemptSpool;
 
 class Analysis {
  public:
@@ -36,6 +37,9 @@ class Analysis {
   /// `store` (may be null) receives the attempts that leave memory.
   Analysis(const ScanOptions& scan, const RuleSet& rules, RunResult& r, std::vector<InputClock>& clocks, int now_year,
            StoreWriter* store);
+
+  /// Attempts that leave memory are also written to `spool`, for --output json.
+  void spool_attempts_to(JsonAttemptSpool* spool) { spool_ = spool; }
 
   /// Completes times, correlates and classifies everything held, so that
   /// r.attempts shows the held attempts (what --follow prints from).
@@ -81,6 +85,7 @@ class Analysis {
   int now_year_;
   StoreWriter* store_;
   bool store_ok_ = true;
+  JsonAttemptSpool* spool_ = nullptr;
   uint64_t next_event_id_ = 1;
   size_t numbered_ = 0;  // r.events[0, numbered_) have ids
   uint32_t next_attempt_id_ = 1;

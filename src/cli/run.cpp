@@ -132,9 +132,10 @@ bool any_input_read(const RunResult& r) {
   return false;
 }
 
-int report_and_exit(const Options& opt, const RuleSet& rules, const RunResult& r, std::ostream& out) {
+int report_and_exit(const Options& opt, const RuleSet& rules, const RunResult& r, std::ostream& out,
+                    const JsonAttemptSpool* spooled = nullptr) {
   if (opt.output == "json") {
-    write_json_report(r, out);
+    write_json_report(r, out, spooled);
   } else if (opt.output == "yaml") {
     write_yaml_report(r, out);
   } else if (opt.output == "wide") {
@@ -236,11 +237,19 @@ int run_scan(const Options& opt, const RuleSet& rules, std::ostream& out, std::o
   if (!store.open(err)) return exit_error;
   const ScanOptions scan = with_rules(opt.scan, rules);
   Analysis analysis(opt.scan, rules, r, clocks, current_year(), store.writer());
+  // JSON lists every attempt: those that leave memory wait in a temporary
+  // file for the report (without one, JSON holds them all).
+  std::optional<JsonAttemptSpool> spool;
+  if (opt.output == "json") {
+    spool.emplace();
+    if (spool->ok()) analysis.spool_attempts_to(&*spool);
+  }
   // One input read in time order (a journal, a log file) need not be held
   // whole: attempts that ended leave memory as it is read. Several inputs are
-  // sorted by time together, and JSON lists every attempt, so those hold all.
+  // sorted by time together, and YAML is converted from the whole JSON, so
+  // those hold all.
   const bool stream = paths.size() == 1 && container_kind(paths.front()) == ContainerKind::plain &&
-                      opt.output != "json" && opt.output != "yaml" && opt.hold_events > 0;
+                      (opt.output != "json" || spool->ok()) && opt.output != "yaml" && opt.hold_events > 0;
   auto after_block = [&] {
     if (stream) analysis.maybe_retire(opt.hold_events);
   };
@@ -277,7 +286,7 @@ int run_scan(const Options& opt, const RuleSet& rules, std::ostream& out, std::o
   std::vector<int64_t> attempt_of = analysis.finish();
   say_disorder(analysis, r, err);
   bool stored = store.finish(r, attempt_of, analysis.store_ok(), err);
-  int code = report_and_exit(opt, rules, r, out);
+  int code = report_and_exit(opt, rules, r, out, spool ? &*spool : nullptr);
   if (!stored) return exit_error;
   return any_input_read(r) ? code : exit_error;
 }

@@ -1,6 +1,8 @@
 // The JSON reporter. Its shape is a contract (README "JSON output"): schema
 // "pullscan.report/v1"; inputs, summary, attempts, findings. Times are ISO
 // 8601 UTC with milliseconds, or null when no line gave one.
+#include <algorithm>
+#include <cstdio>
 #include <map>
 
 #include "core/text.h"
@@ -68,9 +70,112 @@ class JsonWriter {
   bool fresh_ = true;
 };
 
+// An attempt's object up to its last key, "finding", which is known only
+// once every attempt has been folded into the findings.
+void write_attempt_fields(JsonWriter& w, const PullAttempt& a, const std::vector<Event>& events) {
+  w.open('{');
+  w.key("id"); w.value_int(a.id);
+  w.key("image"); w.value_str(a.image);
+  w.key("registry"); w.value_str(a.registry);
+  if (!a.host.empty()) {
+    w.key("host"); w.value_str(a.host);
+    w.key("host_role"); w.value_str(to_string(a.host_role));
+  }
+  w.key("node"); w.value_str(a.node);
+  w.key("namespace"); w.value_str(a.ns);
+  w.key("pod"); w.value_str(a.pod);
+  w.key("container"); w.value_str(a.container);
+  w.key("outcome"); w.value_str(to_string(a.outcome));
+  w.key("class"); w.value_str(a.class_id);
+  w.key("rule"); w.value_str(a.rule_id);
+  w.key("error"); w.value_str(a.error);
+  w.key("first_seen"); w.time(a.first_ns);
+  w.key("last_seen"); w.time(a.last_ns);
+  if (!a.age.empty()) { w.key("age"); w.value_str(a.age); }
+  w.key("duration_ms"); w.opt_int(a.duration_ms, a.duration_ms >= 0);
+  w.key("bytes"); w.opt_int(a.bytes, a.bytes >= 0);
+  if (a.waiting_ms >= 0) { w.key("waiting_ms"); w.value_int(a.waiting_ms); }
+  w.key("backoffs"); w.value_int(a.backoffs);
+  w.key("sources");
+  w.open('[');
+  for (unsigned s = 0; s < 6; ++s)
+    if (a.sources & (1u << s)) w.value_str(to_string(static_cast<Source>(s)));
+  w.close(']');
+  w.key("evidence");
+  w.open('[');
+  // The deciding line first, then the rest in input order.
+  std::vector<uint32_t> order;
+  if (a.evidence >= 0) order.push_back(static_cast<uint32_t>(a.evidence));
+  for (uint32_t ev : a.events)
+    if (static_cast<int64_t>(ev) != a.evidence) order.push_back(ev);
+  for (uint32_t ev : order) {
+    const Event& e = events[ev];
+    w.open('{');
+    w.key("input"); w.value_int(e.where.input);
+    w.key("line"); w.value_int(static_cast<int64_t>(e.where.line));
+    w.key("source"); w.value_str(to_string(e.source));
+    w.key("kind"); w.value_str(to_string(e.kind));
+    w.close('}');
+  }
+  w.close(']');
+  if (!a.tries.empty()) {
+    w.key("tries");
+    w.open('[');
+    for (const HostTry& t : a.tries) {
+      w.open('{');
+      w.key("host"); w.value_str(t.host);
+      w.key("error"); w.value_str(t.error);
+      w.close('}');
+    }
+    w.close(']');
+  }
+  if (a.cause_id) {
+    w.key("cause_from_attempt");
+    w.value_int(a.cause_id);
+  }
+}
+
 }  // namespace
 
-void write_json_report(const RunResult& r, std::ostream& os) {
+JsonAttemptSpool::JsonAttemptSpool() : file_(std::tmpfile()) {}
+
+JsonAttemptSpool::~JsonAttemptSpool() {
+  if (file_) std::fclose(file_);
+}
+
+bool JsonAttemptSpool::add(const PullAttempt& a, const std::vector<Event>& events) {
+  if (!file_) return false;
+  std::string body;
+  JsonWriter w(body);
+  write_attempt_fields(w, a, events);
+  // One record: the object so far, then the (class, registry) that names its
+  // finding, or nothing for an outcome that belongs to none.
+  const bool in_finding = a.outcome == Outcome::failed || a.outcome == Outcome::backoff;
+  std::string key = in_finding ? a.class_id + '\0' + a.registry : std::string();
+  uint64_t sizes[2] = {body.size(), in_finding ? key.size() + 1 : 0};
+  bool ok = std::fwrite(sizes, sizeof sizes, 1, file_) == 1 && std::fwrite(body.data(), 1, body.size(), file_) == body.size() &&
+            std::fwrite(key.data(), 1, key.size(), file_) == key.size();
+  if (ok) ++count_;
+  return ok;
+}
+
+template <typename Each>
+bool JsonAttemptSpool::replay(Each each) const {
+  if (!file_ || std::fflush(file_) != 0 || std::fseek(file_, 0, SEEK_SET) != 0) return false;
+  std::string body, key;
+  for (size_t i = 0; i < count_; ++i) {
+    uint64_t sizes[2];
+    if (std::fread(sizes, sizeof sizes, 1, file_) != 1) return false;
+    body.resize(sizes[0]);
+    key.resize(sizes[1] ? sizes[1] - 1 : 0);
+    if (std::fread(body.data(), 1, body.size(), file_) != body.size() || std::fread(key.data(), 1, key.size(), file_) != key.size())
+      return false;
+    each(body, sizes[1] != 0, key);
+  }
+  return true;
+}
+
+void write_json_report(const RunResult& r, std::ostream& os, const JsonAttemptSpool* spooled) {
   std::string out;
   JsonWriter w(out);
   w.open('{');
@@ -103,6 +208,8 @@ void write_json_report(const RunResult& r, std::ostream& os) {
   }
   w.close(']');
   const AttemptTally& t = r.tally;
+  // Attempts in the spool are listed below, not only in the database.
+  const uint64_t only_in_database = t.attempts_left_memory - std::min<uint64_t>(t.attempts_left_memory, spooled ? spooled->size() : 0);
   w.key("summary");
   w.open('{');
   w.key("attempts"); w.value_int(t.attempts);
@@ -117,76 +224,35 @@ void write_json_report(const RunResult& r, std::ostream& os) {
   w.key("findings"); w.value_int(static_cast<int64_t>(r.findings.size()));
   // Attempts that ended long before the end of a long input left memory for
   // the database: counted above, listed only there.
-  if (t.attempts_left_memory) { w.key("attempts_only_in_database"); w.value_int(static_cast<int64_t>(t.attempts_left_memory)); }
+  if (only_in_database) { w.key("attempts_only_in_database"); w.value_int(static_cast<int64_t>(only_in_database)); }
   w.close('}');
   w.key("attempts");
   w.open('[');
+  if (spooled && spooled->size()) {
+    // The attempts that left memory first: their ids come before the held ones'.
+    std::map<std::string, int64_t> finding_of;
+    for (size_t i = 0; i < r.findings.size(); ++i)
+      finding_of[r.findings[i].class_id + '\0' + r.findings[i].registry] = static_cast<int64_t>(i);
+    spooled->replay([&](const std::string& body, bool in_finding, const std::string& key) {
+      if (out.size() > (1 << 16)) {
+        os << out;
+        out.clear();
+      }
+      auto it = in_finding ? finding_of.find(key) : finding_of.end();
+      const int64_t finding = it != finding_of.end() ? it->second : -1;
+      w.value_raw(body);
+      w.key("finding");
+      w.opt_int(finding + 1, finding >= 0);
+      w.close('}');
+    });
+  }
   for (const PullAttempt& a : r.attempts) {
     // Stream as we go: a report of a large journal need not sit in memory whole.
     if (out.size() > (1 << 16)) {
       os << out;
       out.clear();
     }
-    w.open('{');
-    w.key("id"); w.value_int(a.id);
-    w.key("image"); w.value_str(a.image);
-    w.key("registry"); w.value_str(a.registry);
-    if (!a.host.empty()) {
-      w.key("host"); w.value_str(a.host);
-      w.key("host_role"); w.value_str(to_string(a.host_role));
-    }
-    w.key("node"); w.value_str(a.node);
-    w.key("namespace"); w.value_str(a.ns);
-    w.key("pod"); w.value_str(a.pod);
-    w.key("container"); w.value_str(a.container);
-    w.key("outcome"); w.value_str(to_string(a.outcome));
-    w.key("class"); w.value_str(a.class_id);
-    w.key("rule"); w.value_str(a.rule_id);
-    w.key("error"); w.value_str(a.error);
-    w.key("first_seen"); w.time(a.first_ns);
-    w.key("last_seen"); w.time(a.last_ns);
-    if (!a.age.empty()) { w.key("age"); w.value_str(a.age); }
-    w.key("duration_ms"); w.opt_int(a.duration_ms, a.duration_ms >= 0);
-    w.key("bytes"); w.opt_int(a.bytes, a.bytes >= 0);
-    if (a.waiting_ms >= 0) { w.key("waiting_ms"); w.value_int(a.waiting_ms); }
-    w.key("backoffs"); w.value_int(a.backoffs);
-    w.key("sources");
-    w.open('[');
-    for (unsigned s = 0; s < 6; ++s)
-      if (a.sources & (1u << s)) w.value_str(to_string(static_cast<Source>(s)));
-    w.close(']');
-    w.key("evidence");
-    w.open('[');
-    // The deciding line first, then the rest in input order.
-    std::vector<uint32_t> order;
-    if (a.evidence >= 0) order.push_back(static_cast<uint32_t>(a.evidence));
-    for (uint32_t ev : a.events)
-      if (static_cast<int64_t>(ev) != a.evidence) order.push_back(ev);
-    for (uint32_t ev : order) {
-      const Event& e = r.events[ev];
-      w.open('{');
-      w.key("input"); w.value_int(e.where.input);
-      w.key("line"); w.value_int(static_cast<int64_t>(e.where.line));
-      w.key("source"); w.value_str(to_string(e.source));
-      w.key("kind"); w.value_str(to_string(e.kind));
-      w.close('}');
-    }
-    w.close(']');
-    if (!a.tries.empty()) {
-      w.key("tries");
-      w.open('[');
-      for (const HostTry& t : a.tries) {
-        w.open('{');
-        w.key("host"); w.value_str(t.host);
-        w.key("error"); w.value_str(t.error);
-        w.close('}');
-      }
-      w.close(']');
-    }
-    if (a.cause_id) {
-      w.key("cause_from_attempt");
-      w.value_int(a.cause_id);
-    }
+    write_attempt_fields(w, a, r.events);
     w.key("finding");
     w.opt_int(a.finding + 1, a.finding >= 0);
     w.close('}');

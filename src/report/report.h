@@ -5,9 +5,11 @@
 // depends only on the RunResult: no clock, no environment.
 #pragma once
 
+#include <cstdio>
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "classify/rule_set.h"
 #include "core/record.h"
@@ -25,8 +27,32 @@ struct TextOptions {
 /// Writes the human report.
 void write_text_report(const RunResult& r, const RuleSet& rules, const TextOptions& opt, std::ostream& out);
 
-/// Writes the JSON report (one object, trailing newline).
-void write_json_report(const RunResult& r, std::ostream& out);
+/// The JSON objects of attempts that left memory before the report, kept in
+/// an unnamed temporary file in the order they left, so that `--output json`
+/// holds the attempts in progress, not every attempt of the input.
+class JsonAttemptSpool {
+ public:
+  JsonAttemptSpool();
+  ~JsonAttemptSpool();
+  JsonAttemptSpool(const JsonAttemptSpool&) = delete;
+  JsonAttemptSpool& operator=(const JsonAttemptSpool&) = delete;
+  /// Whether the temporary file could be created; without it nothing may leave memory.
+  bool ok() const { return file_ != nullptr; }
+  /// Writes the attempt as the report will list it; `events` are the ones its indexes name.
+  bool add(const PullAttempt& a, const std::vector<Event>& events);
+  size_t size() const { return count_; }
+  /// Calls each(object_without_finding, belongs_to_a_finding, "class\0registry") in order.
+  template <typename Each>
+  bool replay(Each each) const;
+
+ private:
+  std::FILE* file_;
+  size_t count_ = 0;
+};
+
+/// Writes the JSON report (one object, trailing newline). The attempts in
+/// `spooled` (may be null) come first, then r.attempts.
+void write_json_report(const RunResult& r, std::ostream& out, const JsonAttemptSpool* spooled = nullptr);
 
 /// Writes the JSON report's content as YAML (block style; strings
 /// double-quoted with JSON's escapes, so every value keeps its type and bytes).

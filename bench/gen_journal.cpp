@@ -991,8 +991,8 @@ struct Gen {
     };
     void add(Story& st, const Node& n, i64 t, std::uint8_t tag, std::uint8_t cls, std::string&& text, std::uint8_t flags = 0) {
         // Short pulls keep the lines that make an attempt and drop the rest
-        // after drawing them, so the PRNG stream and the timings stay those of
-        // the calm profile.
+        // after drawing them, so a story's times and classes are drawn as in
+        // the calm profile, and the calm output does not change.
         if (short_pulls && (tag == T_CTRD || tag == T_K_STARTFAIL || tag == T_K_LATENCY ||
                             (tag == T_K_ERRIMAGEPULL && !(flags & F_FIRST_FAIL)))) {
             if (t > st.end) st.end = t;

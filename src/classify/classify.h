@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "classify/rule_set.h"
+#include "core/join_windows.h"
 #include "core/record.h"
 
 namespace pullscan {
@@ -34,7 +35,7 @@ struct PastCause {
 /// A back-off takes its cause from a failure at most this long before it:
 /// kubelet retries at least every 5 minutes, so an older failure is another
 /// episode, and a long journal need not remember every pod it ever saw.
-constexpr int64_t kCauseMemoryNs = 6LL * 3600 * 1000000000LL;
+constexpr int64_t kCauseMemoryNs = windows::kCauseMemoryNs;
 
 /// Past causes by place, each kept for kCauseMemoryNs: its size is the
 /// (place, image) pairs that failed in that span, not the journal's.

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "classify/classify.h"
+#include "core/join_windows.h"
 #include "core/record.h"
 #include "parsers/parser.h"
 
@@ -28,10 +29,10 @@ class Analysis {
  public:
   /// An attempt leaves memory once the newest line is this far past its last
   /// line: beyond every join window (10 min) and kubelet's 5 min back-off cap.
-  static constexpr int64_t kHorizonNs = 15LL * 60 * 1000000000LL;
+  static constexpr int64_t kHorizonNs = windows::kHorizonNs;
   /// A pull with no outcome yet stays this much longer: the correlator still
   /// joins a runtime's end to the pull it began two hours before.
-  static constexpr int64_t kOpenPullNs = 2LL * 3600 * 1000000000LL;
+  static constexpr int64_t kOpenPullNs = windows::kOpenPullNs;
 
   /// `r` and `clocks` are the run's, filled by the scanners as they read;
   /// `store` (may be null) receives the attempts that leave memory.

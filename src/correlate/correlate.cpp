@@ -62,13 +62,10 @@ uint32_t view_channels(const Event& e) {
   return mask << (static_cast<unsigned>(e.source) * kChannelsPerSource);
 }
 
-// Event times are truncated to the second (firstTimestamp, lastTimestamp).
-constexpr int64_t kClockGrainNs = 1000000000;
-
-// How long a pull may run, or wait in kubelet's queue, and still be joined
-// by its end: far beyond the join windows, for images of many gigabytes.
-constexpr int64_t kLongPullNs = 2LL * 3600 * 1000000000;
-constexpr int64_t kLongQueueNs = 3600LL * 1000000000;
+// The windows are shared with the streaming analysis (core/join_windows.h).
+using windows::kClockGrainNs;
+using windows::kLongPullNs;
+using windows::kLongQueueNs;
 
 // Unknown on either side is no objection: `kubectl get events -n shop` rows
 // name the pod without its namespace, describe rows no node at all.
@@ -225,7 +222,7 @@ int64_t Correlator::find_for_outcome(const Event& e, uint32_t channel) const {
       if (is_outcome(o.kind) && o.kind != e.kind) return false;
     }
     int64_t ref = ended_by_[i] ? ended_at_[i] : a.last_ns;
-    int64_t window = ended_by_[i] ? opt_.end_window_ns : opt_.end_window_ns * 10;
+    int64_t window = ended_by_[i] ? opt_.end_window_ns : opt_.end_window_ns * windows::kOpenEndFactor;
     // A pull its own view began and has not ended: a runtime logs nothing
     // while an 18 GB image downloads, and kubelet sets no deadline.
     if (!ended_by_[i] && (started_by_[i] & view_channels(e))) window = kLongPullNs;
@@ -324,7 +321,7 @@ int64_t Correlator::find_latest(const Event& e) const {
     if (e.image.empty() && (e.pod.empty() || a.pod != e.pod)) return;
     if (!same_pod(e, a)) return;
     int rank = (started_by_[i] & view) ? ((ended_by_[i] & view) ? 2 : 3) : (!e.pod.empty() && a.pod.empty()) ? 0 : 1;
-    if (!near(a.last_ns, e.time_ns, rank == 3 ? kLongPullNs : opt_.end_window_ns * 10)) return;
+    if (!near(a.last_ns, e.time_ns, rank == 3 ? kLongPullNs : opt_.end_window_ns * windows::kOpenEndFactor)) return;
     if (rank > best_rank) {  // newest first: ties keep the most recent
       best = i;
       best_rank = rank;
@@ -367,7 +364,7 @@ int64_t Correlator::find_for_backoff(const Event& e, uint64_t seq) const {
     const bool backoff_only = !started_by_[i] && !ended_by_[i] && a.backoffs > 0;
     if (!any_view && !backoff_only && !(a.sources & source_bit(e.source))) return;
     const bool before = a.first_ns && e.time_ns ? a.first_ns <= e.time_ns + kClockGrainNs : opened_at_[i] < seq;
-    if (!near(before ? a.last_ns : a.first_ns, e.time_ns, opt_.end_window_ns * 10)) return;
+    if (!near(before ? a.last_ns : a.first_ns, e.time_ns, opt_.end_window_ns * windows::kOpenEndFactor)) return;
     int r = (before ? 2 : 0) + (e.pod.empty() || !a.pod.empty() ? 1 : 0);
     // Among equals: the latest before the notice, the earliest after it.
     if (r > rank || (r == rank && (before ? a.first_ns >= best_first : a.first_ns < best_first))) {
@@ -393,7 +390,7 @@ int64_t Correlator::find_for_host(const Event& e) const {
   for (size_t i = attempts_.size(); i-- > 0;) {
     const PullAttempt& a = attempts_[i];
     if (a.node != node_of(e) || ended_by_[i] || !(a.sources & source_bit(Source::containerd))) continue;
-    if (!near(a.first_ns, e.time_ns, opt_.end_window_ns * 10)) continue;
+    if (!near(a.first_ns, e.time_ns, opt_.end_window_ns * windows::kOpenEndFactor)) continue;
     size_t slash = a.image.find('/');
     std::string path = slash == std::string::npos ? a.image : a.image.substr(slash + 1);
     path = path.substr(0, path.find_first_of(":@"));

@@ -17,14 +17,15 @@
 #include <string>
 #include <vector>
 
+#include "core/join_windows.h"
 #include "core/record.h"
 
 namespace pullscan {
 
 /// Windows of the join, in nanoseconds.
 struct CorrelateOptions {
-  int64_t start_window_ns = 15LL * 1000000000;  // kubelet Pulling vs containerd PullImage
-  int64_t end_window_ns = 60LL * 1000000000;    // containerd failed vs kubelet's reports of it
+  int64_t start_window_ns = windows::kStartWindowNs;  // kubelet Pulling vs containerd PullImage
+  int64_t end_window_ns = windows::kEndWindowNs;      // containerd failed vs kubelet's reports of it
 };
 
 /// Builds attempts from events fed in time order.

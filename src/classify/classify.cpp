@@ -33,13 +33,8 @@ std::vector<std::pair<std::string, std::string>> base_vars(const PullAttempt& a,
   }
   std::string registry = a.registry.empty() ? (ref.registry.empty() ? p.endpoint : ref.registry) : a.registry;
   add_var(v, "registry", registry);
-  std::string host = registry, port;
-  // host:port, but not an IPv6 literal's colons.
-  size_t colon = registry.rfind(':');
-  if (colon != std::string::npos && registry.find(']') == std::string::npos && registry.find(':') == colon) {
-    host = registry.substr(0, colon);
-    port = registry.substr(colon + 1);
-  }
+  const HostPort split = split_host_port(registry);
+  std::string host(split.host), port(split.port);
   // Docker Hub's API lives at registry-1.docker.io; tools that talk HTTP need that name.
   if (host == "docker.io") host = "registry-1.docker.io";
   if (!registry.empty()) {
@@ -105,12 +100,8 @@ void add_failing_host(PullAttempt& a, const std::string& text) {
   add_var(a.vars, "host", h.host);
   add_var(a.vars, "host_role", std::string(to_string(h.role)));
   add_var(a.vars, "host_what", std::string(role_words(h.role)));
-  std::string name = h.host, port = "443";
-  if (size_t colon = name.rfind(':'); colon != std::string::npos && name.find(']') == std::string::npos &&
-                                      name.find(':') == colon) {
-    port = name.substr(colon + 1);
-    name.resize(colon);
-  }
+  const HostPort split = split_host_port(h.host);
+  const std::string name(split.host), port = split.port.empty() ? "443" : std::string(split.port);
   add_var(a.vars, "host_name", name);
   add_var(a.vars, "host_hostport", name + ":" + port);
 }

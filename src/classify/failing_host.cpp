@@ -37,14 +37,7 @@ bool under_domain(std::string_view host, std::string_view domain) {
   return host.size() == domain.size() || host[host.size() - domain.size() - 1] == '.';
 }
 
-// host without ":port" (not an IPv6 literal's colons).
-std::string_view without_port(std::string_view hostport) {
-  size_t colon = hostport.rfind(':');
-  if (colon == std::string_view::npos || hostport.find(']') != std::string_view::npos ||
-      hostport.find(':') != colon)
-    return hostport;
-  return hostport.substr(0, colon);
-}
+std::string_view without_port(std::string_view hostport) { return split_host_port(hostport).host; }
 
 struct UrlParts {
   std::string_view host, path;  // host[:port], path with query
@@ -98,6 +91,14 @@ bool is_token_path(std::string_view path) {
 }
 
 }  // namespace
+
+HostPort split_host_port(std::string_view hostport) {
+  size_t colon = hostport.rfind(':');
+  if (colon == std::string_view::npos || hostport.find(']') != std::string_view::npos ||
+      hostport.find(':') != colon)
+    return {hostport, {}};
+  return {hostport.substr(0, colon), hostport.substr(colon + 1)};
+}
 
 std::string_view role_words(HostRole r) {
   switch (r) {

@@ -26,6 +26,13 @@ struct FailingHost {
 /// failing request went to HOST (WORDS REGISTRY)": "the blob storage of".
 std::string_view role_words(HostRole r);
 
+/// host[:port] split at the port's colon, never at an IPv6 literal's
+/// (`[::1]:5000` keeps its brackets); port is empty when none is written.
+struct HostPort {
+  std::string_view host, port;
+};
+HostPort split_host_port(std::string_view hostport);
+
 /// Whether `host` is `registry` under another of its names: the same host with
 /// or without the default port, or one of Docker Hub's API names.
 bool same_registry_host(std::string_view host, std::string_view registry);

@@ -27,6 +27,7 @@
 #include "core/timeutil.h"
 #include "report/columns.h"
 #include "report/report.h"
+#include "report/summary.h"
 
 namespace pullscan {
 namespace {
@@ -163,27 +164,6 @@ std::string list_summary(const std::vector<std::string>& items, size_t max) {
 // One name from the input, for a place in a sentence.
 std::string name(std::string_view s, std::string_view if_empty = "-") {
   return s.empty() ? std::string(if_empty) : terminal_safe(s);
-}
-
-std::string when(int64_t first, int64_t last) {
-  if (!first) return "no timestamps in the input";
-  std::string a = format_iso_ms(first);
-  std::string b = format_iso_ms(last);
-  std::string a_s = a.substr(0, 10) + " " + a.substr(11, 8);
-  if (last - first < 1000000000LL) return a_s + " UTC";
-  std::string b_s = b.substr(0, 10) == a.substr(0, 10) ? b.substr(11, 8) : b.substr(0, 10) + " " + b.substr(11, 8);
-  return fmt::format("{} → {} UTC ({})", a_s, b_s, format_span(last - first));
-}
-
-// Pull times: "850ms", "6.5s", "1m12s".
-std::string format_ms(int64_t ms) {
-  if (ms < 1000) return fmt::format("{}ms", ms);
-  if (ms < 60000) return fmt::format("{:.1f}s", ms / 1000.0);
-  return format_span(ms * 1000000LL);
-}
-
-std::string plural(int64_t n, std::string_view one, std::string_view many) {
-  return fmt::format("{} {}", n, n == 1 ? one : many);
 }
 
 std::string location(const RunResult& r, const Event& e) {
@@ -380,73 +360,32 @@ void write_findings_table(const RunResult& r, const TextOptions& opt, size_t wid
   }
 }
 
-// How bad it is: what still fails and where, what recovered, what worked
-// only because a mirror's upstream did.
-std::string state_sentence(const RunResult& r) {
-  int64_t failing = 0, recovered = 0;
-  std::set<std::string> nodes;
-  for (const Finding& f : r.findings) {
-    if (f.recovered) {
-      ++recovered;
-      continue;
-    }
-    ++failing;
-    nodes.insert(f.nodes.begin(), f.nodes.end());
-  }
-  std::string s;
-  if (failing) {
-    s = fmt::format("{} still failing", plural(failing, "problem", "problems"));
-    const size_t in_run = r.tally.nodes.size();
-    if (!nodes.empty() && in_run > 1)
-      s += nodes.size() == in_run ? (in_run == 2 ? std::string(", on both nodes") : fmt::format(", on all {} nodes", in_run))
-                                  : fmt::format(", on {} of {} nodes", nodes.size(), in_run);
-    else if (nodes.size() == 1)
-      s += ", on " + terminal_safe(*nodes.begin());
-    if (recovered) s += fmt::format("; {} recovered", recovered);
-  } else {
-    s = recovered == 1 ? "the problem recovered: each failing image pulled fine later"
-                       : fmt::format("all {} problems recovered: each failing image pulled fine later", recovered);
-  }
-  if (!r.tally.fallbacks.empty())
-    s += fmt::format("; {} only after a mirror failed",
-                     plural(static_cast<int64_t>(r.tally.fallbacks.size()), "image worked", "images worked"));
-  return s;
-}
-
 void write_text_report(const RunResult& r, const RuleSet& rules, const TextOptions& opt, std::ostream& out) {
   const size_t width = opt.width < 60 ? 60 : opt.width;
   const AttemptTally& t = r.tally;
-  const int64_t failed = t.failed, succeeded = t.succeeded, backoff = t.backoff, unknown = t.unknown;
+  const int64_t succeeded = t.succeeded, unknown = t.unknown;
   // Verdict line.
-  if (t.attempts == 0) {
-    uint64_t lines = 0;
-    for (const InputInfo& in : r.inputs) lines += in.lines;
-    out << fmt::format("pullscan: no image pulls found in {}.\n", plural(static_cast<int64_t>(lines), "line", "lines"));
-    if (opt.verdict_only) return;
-  } else if (failed + backoff == 0) {
-    out << paint(fmt::format("pullscan: {} — none failed.", plural(t.attempts, "pull attempt", "pull attempts")),
-                 Severity::fine, opt.color)
-        << '\n';
-    if (opt.verdict_only) return;
-    if (!t.fallbacks.empty())
-      field(out, "state",
-            fmt::format("{} only after a mirror failed (see Mirrors and registry config)",
-                        plural(static_cast<int64_t>(t.fallbacks.size()), "image worked", "images worked")),
-            width);
-  } else {
-    std::vector<std::pair<int64_t, std::string>> classes;
-    for (const auto& [c, n] : t.failed_by_class) classes.emplace_back(-n, c);
-    std::sort(classes.begin(), classes.end());
-    std::vector<std::string> parts;
-    for (const auto& [n, c] : classes) parts.push_back(fmt::format("{} {}", c, -n));
-    std::string head = fmt::format("pullscan: {} of {} failed", failed,
-                                   plural(t.attempts, "pull attempt", "pull attempts"));
-    if (backoff) head += fmt::format(", {} in back-off", backoff);
-    if (succeeded) head += fmt::format(", {} succeeded", succeeded);
-    out << paint(head, Severity::failing, opt.color) << '\n';
-    if (opt.verdict_only) return;
-    field(out, "by class", join(parts, ", "), width);
-    field(out, "state", state_sentence(r), width);
+  const std::string verdict = verdict_line(r);
+  switch (verdict_kind(r)) {
+    case VerdictKind::no_pulls:
+      out << verdict << '\n';
+      if (opt.verdict_only) return;
+      break;
+    case VerdictKind::none_failed:
+      out << paint(verdict, Severity::fine, opt.color) << '\n';
+      if (opt.verdict_only) return;
+      if (!t.fallbacks.empty())
+        field(out, "state",
+              fmt::format("{} only after a mirror failed (see Mirrors and registry config)",
+                          plural(static_cast<int64_t>(t.fallbacks.size()), "image worked", "images worked")),
+              width);
+      break;
+    case VerdictKind::failed:
+      out << paint(verdict, Severity::failing, opt.color) << '\n';
+      if (opt.verdict_only) return;
+      field(out, "by class", class_counts(t), width);
+      field(out, "state", state_sentence(r, terminal_safe), width);
+      break;
   }
   write_findings_table(r, opt, width, out);
   // Findings that still stand; recovered ones get a short section of their own.
@@ -458,15 +397,7 @@ void write_text_report(const RunResult& r, const RuleSet& rules, const TextOptio
     std::string header = "── " + title;
     for (size_t used = display_width(header); used < width; ++used) header += "─";
     out << '\n' << paint(header, Severity::failing, opt.color) << '\n';
-    std::string count = plural(f.attempts, "attempt", "attempts");
-    if (f.backoff_attempts)
-      count += fmt::format(" ({} in back-off{})", f.backoff_attempts,
-                           f.cause_from_history ? ", the cause taken from the last failure of the image before it" : "");
-    std::string span = !f.first_ns && !f.age.empty()
-                           ? "last seen " + f.age + " before the table was printed (a relative age; no times in the input)"
-                           : when(f.first_ns, f.last_ns);
-    if (f.peak_per_minute >= 2) span += fmt::format("; peak {:.0f}/min", f.peak_per_minute);
-    field(out, "attempts", count + ", " + span, width);
+    field(out, "attempts", attempts_summary(f, terminal_safe), width);
     if (!f.registry.empty()) field(out, "registry", terminal_safe(f.registry), width);
     if (!f.host.empty()) field(out, "host", host_sentence(f), width);
     if (!f.images.empty()) field(out, "images", list_summary(f.images, 6), width);

@@ -11,7 +11,8 @@ cd "$(dirname "$0")"
 
 PACKAGES=(build-essential cmake pkg-config libre2-dev libsimdjson-dev libcli11-dev libfmt-dev
           libsqlite3-dev catch2 libyaml-cpp-dev libarchive-dev zlib1g-dev sqlite3
-          python3 python3-yaml xz-utils zstd time tmux)
+          python3 python3-yaml xz-utils zstd time tmux
+          cmark-gfm)
 BUILD_DIR=${BUILD_DIR:-build}
 
 install_deps() {

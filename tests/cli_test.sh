@@ -98,12 +98,13 @@ yaml_test() {
 check "-o yaml: the JSON report's content" yaml_test
 check "version -o yaml" bash -c "$PULLSCAN version -o yaml | grep -qx 'schema: \"pullscan.version/v1\"'"
 check "-o wide: a header and a row per finding" bash -c "$PULLSCAN --no-db -o wide samples/journal/realpull-several.journal.txt > $TMP/w; [ \$(wc -l < $TMP/w) -eq 6 ] && head -1 $TMP/w | grep -q '^CLASS  *REGISTRY  *IMAGES  *NODES  *ATTEMPTS  *FIRST SEEN  *LAST SEEN  *FAILING$'"
+check "-o markdown: the verdict heading and a table row per finding" bash -c "$PULLSCAN --no-db -o markdown samples/journal/realpull-several.journal.txt > $TMP/m; head -1 $TMP/m | grep -qx '## pullscan: 5 of 6 pull attempts failed, 1 succeeded' && [ \$(grep -c '^| [0-9]' $TMP/m) -eq 5 ]"
 check "sql does not write yaml" exit_is 2 $PULLSCAN sql -o yaml "SELECT 1"
 
 # Completion: answered by the binary from its own flag definitions; the bash
 # script is run as bash runs it.
 check "__complete: flags by prefix, no file names" bash -c "out=\$($PULLSCAN __complete --ou); grep -q '^--output	' <<<\"\$out\" && [ \"\$(tail -1 <<<\"\$out\")\" = ':4' ]"
-check "__complete: -o values of a scan" bash -c "[ \"\$($PULLSCAN __complete -o '' | cut -f1 | tr '\n' ' ')\" = 'text json yaml wide :4 ' ]"
+check "__complete: -o values of a scan" bash -c "[ \"\$($PULLSCAN __complete -o '' | cut -f1 | tr '\n' ' ')\" = 'text json yaml wide markdown :4 ' ]"
 check "__complete: -o values of sql" bash -c "[ \"\$($PULLSCAN __complete sql -o '' | cut -f1 | tr '\n' ' ')\" = 'text json csv :4 ' ]"
 check "__complete: commands, and files for the inputs" bash -c "out=\$($PULLSCAN __complete ''); grep -q '^explain	' <<<\"\$out\" && grep -q '^completion	' <<<\"\$out\" && [ \"\$(tail -1 <<<\"\$out\")\" = ':0' ]"
 check "__complete: a flag after a command is the top level's too" bash -c "$PULLSCAN __complete explain --wi | grep -q '^--width	'"
@@ -113,7 +114,7 @@ bash_completion_test() {
   reply=$(bash -c '. "$1"; COMP_WORDS=("$2" sql --o); COMP_CWORD=2; _pullscan; printf "%s\n" "${COMPREPLY[@]}"' _ "$TMP/pullscan.bash" "$PULLSCAN") || return 1
   [ "$reply" = "--output" ] || return 1
   reply=$(bash -c '. "$1"; COMP_WORDS=("$2" -o ""); COMP_CWORD=2; _pullscan; printf "%s " "${COMPREPLY[@]}"' _ "$TMP/pullscan.bash" "$PULLSCAN")
-  [ "$reply" = "text json yaml wide " ]
+  [ "$reply" = "text json yaml wide markdown " ]
 }
 check "completion bash: the script completes flags and values" bash_completion_test
 check "completion zsh and fish: their scripts" bash -c "$PULLSCAN completion zsh | head -1 | grep -qx '#compdef pullscan' && $PULLSCAN completion fish | grep -q '^complete -c pullscan'"

@@ -1,6 +1,6 @@
 // Golden reports: every file under samples/ is scanned as a user would scan
-// it, and its text and JSON reports must equal tests/golden/<path>.txt and
-// .json. UPDATE_GOLDEN=1 rewrites them; review the diff before committing.
+// it, and its text, JSON and Markdown reports must equal
+// tests/golden/<path>.txt, .json and .md. UPDATE_GOLDEN=1 rewrites them; review the diff before committing.
 // A sidecar tests/golden/<path>.args may give extra flags (one per line:
 // `--year 2023`, `--tz +02:00`) for samples that carry no year, and
 // `--input PATH` for a sample that is read together with another file.
@@ -42,6 +42,9 @@ void compare(const std::string& golden, const std::string& actual) {
   CHECK(expected == actual);
 }
 
+// Each output checked over every sample, and its golden file's extension.
+constexpr std::pair<const char*, const char*> kGoldenOutputs[] = {{"text", ".txt"}, {"json", ".json"}, {"markdown", ".md"}};
+
 }  // namespace
 
 TEST_CASE("golden reports over samples/", "[golden]") {
@@ -61,11 +64,11 @@ TEST_CASE("golden reports over samples/", "[golden]") {
   for (const std::string& rel : samples) {
     SECTION(rel) {
       std::string golden = root + "tests/golden/" + rel.substr(8);
-      for (const char* fmt : {"text", "json"}) {
+      for (const auto& [fmt, extension] : kGoldenOutputs) {
         Options o = test::scan_options({rel}, fmt);
         apply_args(golden + ".args", o);
         auto res = test::run_tool(o);
-        compare(golden + (std::string(fmt) == "text" ? ".txt" : ".json"), res.out);
+        compare(golden + extension, res.out);
         CHECK(res.code != 2);
       }
     }

@@ -37,14 +37,14 @@ constexpr std::string_view kPluginName = "kubectl-pullscan";
 constexpr std::string_view kPluginCompletionName = "kubectl_complete-pullscan";
 
 // Every value -o takes somewhere; which command takes which is kOutputsOf.
-const std::vector<std::string> kAllOutputs = {"text", "json", "yaml", "wide", "csv"};
+const std::vector<std::string> kAllOutputs = {"text", "json", "yaml", "wide", "markdown", "csv"};
 
 // The -o values each command writes; a value it does not write is an error,
 // never a silent fallback to text.
 const std::map<Command, std::vector<std::string>> kOutputsOf = {
-    {Command::scan, {"text", "json", "yaml", "wide"}},
-    {Command::cluster, {"text", "json", "yaml", "wide"}},
-    {Command::explain, {"text", "json", "yaml", "wide"}},
+    {Command::scan, {"text", "json", "yaml", "wide", "markdown"}},
+    {Command::cluster, {"text", "json", "yaml", "wide", "markdown"}},
+    {Command::explain, {"text", "json", "yaml", "wide", "markdown"}},
     {Command::sql, {"text", "json", "csv"}},
     {Command::version, {"text", "json", "yaml"}},
     {Command::formats, {"text"}},
@@ -354,8 +354,8 @@ int main(int argc, char** argv) {
   app.set_help_flag("-h,--help", "Print this help message and exit");
   app.set_version_flag("--version", version_line(build_info()));
   std::string color = "auto";
-  add_report_flags(app, opt, color, plugin ? "Output format: text, json, yaml, wide (one row per finding)"
-                                : "Output format: text, json, yaml, wide (one row per finding); sql: text, json, csv");
+  add_report_flags(app, opt, color, plugin ? "Output format: text, json, yaml, wide (one row per finding), markdown (a ticket summary)"
+                                : "Output format: text, json, yaml, wide (one row per finding), markdown (a ticket summary); sql: text, json, csv");
   CLI::App* version = app.add_subcommand("version", "Print the version, commit, build date and rules hash (-o json for a program)");
   std::string format = "auto", year_text, tz, max_bytes;
   CLI::App* sql = nullptr;

@@ -140,6 +140,8 @@ int report_and_exit(const Options& opt, const RuleSet& rules, const RunResult& r
     write_yaml_report(r, out);
   } else if (opt.output == "wide") {
     write_wide_report(r, out);
+  } else if (opt.output == "markdown") {
+    write_markdown_report(r, out);
   } else {
     TextOptions t;
     t.width = opt.width;

@@ -1,6 +1,7 @@
 // Reporters: the last stage. They read a finished RunResult and write it for
 // a person (text, default, grouped by finding, most attempts first, each
-// with its evidence and fix) or for a program (JSON, contract
+// with its evidence and fix; Markdown for a ticket; HTML for a postmortem)
+// or for a program (JSON, contract
 // "pullscan.report/v1": fields are added freely, never renamed). Output
 // depends only on the RunResult: no clock, no environment.
 #pragma once
@@ -65,5 +66,9 @@ bool json_to_yaml(std::string_view json, std::string& yaml);
 /// Writes one row per finding, kubectl's `-o wide` table: class, registry,
 /// images, nodes, attempts, first and last seen, whether it still fails.
 void write_wide_report(const RunResult& r, std::ostream& out);
+
+/// Writes the ticket summary in GitHub-flavoured Markdown (verdict, findings
+/// table, each still-failing finding's evidence, cause and fix steps).
+void write_markdown_report(const RunResult& r, std::ostream& out);
 
 }  // namespace pullscan

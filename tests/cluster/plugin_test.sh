@@ -104,7 +104,7 @@ check "-o yaml: the report as YAML" bash -c "[ $RC -eq 1 ] && python3 -c 'import
 run -n shop -o wide
 check "-o wide: a row per finding" bash -c "[ $RC -eq 1 ] && head -1 '$WORK/out' | grep -q '^CLASS ' && grep -q '^rate_limited  *docker.io  *docker.io/library/' '$WORK/out'"
 run -n shop -o csv
-check "-o csv (sql's): exit 2, said" bash -c "[ $RC -eq 2 ] && grep -q '^pullscan: kubectl pullscan: -o csv is not one of its formats (text, json, yaml, wide)' '$WORK/err'"
+check "-o csv (sql's): exit 2, said" bash -c "[ $RC -eq 2 ] && grep -q '^pullscan: kubectl pullscan: -o csv is not one of its formats (text, json, yaml, wide, markdown)' '$WORK/err'"
 
 run -A
 check "ok -A: both findings" bash -c "[ $RC -eq 1 ]"
